@@ -1,0 +1,312 @@
+//! Turns each spec in `openapi/` into a Rust client in `OUT_DIR`.
+//!
+//! For every spec this writes two files:
+//! - `<name>.rs`: the progenitor client (builder interface), formatted with
+//!   prettyplease so that it can be read and snapshot-tested;
+//! - `<name>_rules.rs`: the constraints of every request parameter, checked by
+//!   `src/validate.rs` before a request leaves the machine.
+//!
+//! Parameter constraints are moved out of the generated types on purpose:
+//! progenitor's builders swallow conversion errors ("conversion to `X` for id
+//! failed"), while the rules table lets the check name the parameter, the rule
+//! and the value. Array query parameters are swapped for `CommaList<T>` so that
+//! they go out as one comma-separated value, as X expects.
+
+use std::collections::BTreeMap;
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+/// One spec to generate: its file, the output name and the crate module the
+/// generated code is `include!`d into (replacement types are named from there).
+struct Spec {
+    file: &'static str,
+    out: &'static str,
+    module: &'static str,
+}
+
+const SPECS: &[Spec] = &[
+    Spec {
+        file: "openapi/x-api.yaml",
+        out: "x_api",
+        module: "crate::x",
+    },
+    Spec {
+        file: "openapi/tweetapi.yaml",
+        out: "tweetapi",
+        module: "crate::tweetapi",
+    },
+];
+
+/// Schema keywords that become runtime rules instead of generated newtypes.
+const CONSTRAINTS: &[&str] = &["minimum", "maximum", "minLength", "pattern"];
+
+/// Keywords the runtime check does not implement. A parameter using one fails
+/// the build rather than silently losing the constraint.
+const UNSUPPORTED: &[&str] = &[
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "maxLength",
+    "maxItems",
+    "multipleOf",
+];
+
+fn main() {
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    for spec in SPECS {
+        println!("cargo:rerun-if-changed={}", spec.file);
+        if let Err(message) = generate(spec, Path::new(&out_dir)) {
+            panic!("{}: {message}", spec.file);
+        }
+    }
+}
+
+fn generate(spec: &Spec, out_dir: &Path) -> Result<(), String> {
+    let text = fs::read_to_string(spec.file).map_err(|e| e.to_string())?;
+    let mut doc: Value = serde_norway::from_str(&text).map_err(|e| e.to_string())?;
+
+    let operations = collect_operations(&doc)?;
+    let lists: BTreeMap<&str, &str> = operations
+        .iter()
+        .flat_map(|op| &op.params)
+        .filter_map(|p| p.list.as_ref())
+        .map(|(list, item)| (list.as_str(), item.as_str()))
+        .collect();
+    strip_parameter_constraints(&mut doc);
+
+    let api: openapiv3::OpenAPI = serde_json::from_value(doc).map_err(|e| e.to_string())?;
+    let mut settings = progenitor::GenerationSettings::new();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Builder)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_hooks(progenitor::HooksMode::Expected);
+    for (list, item) in &lists {
+        settings.with_replacement(
+            list,
+            format!("crate::wire::CommaList<{}::types::{item}>", spec.module),
+            std::iter::empty(),
+        );
+    }
+    let tokens = progenitor::Generator::new(&settings)
+        .generate_tokens(&api)
+        .map_err(|e| e.to_string())?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+    let code = prettyplease::unparse(&file);
+    fs::write(out_dir.join(format!("{}.rs", spec.out)), code).map_err(|e| e.to_string())?;
+
+    let rules = render_rules(&operations);
+    fs::write(out_dir.join(format!("{}_rules.rs", spec.out)), rules).map_err(|e| e.to_string())
+}
+
+/// A request parameter as the rules table needs it.
+struct Param {
+    name: String,
+    location: String,
+    required: bool,
+    secret: bool,
+    /// The parameter's own schema, with a `*List` reference resolved.
+    schema: Map<String, Value>,
+    /// For an array parameter declared through a named schema: that schema's
+    /// name and its item type's name.
+    list: Option<(String, String)>,
+}
+
+struct Operation {
+    id: String,
+    path: String,
+    params: Vec<Param>,
+}
+
+fn collect_operations(doc: &Value) -> Result<Vec<Operation>, String> {
+    let mut operations = Vec::new();
+    let paths = doc["paths"].as_object().ok_or("no `paths`")?;
+    for (path, item) in paths {
+        let item = item.as_object().ok_or("path item is not an object")?;
+        for (method, op) in item {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let mut params = Vec::new();
+            for raw in op["parameters"].as_array().into_iter().flatten() {
+                let param = resolve(doc, raw)?;
+                let name = param["name"].as_str().ok_or("parameter without a name")?;
+                let location = param["in"].as_str().ok_or("parameter without `in`")?;
+                let list = ref_name(&param["schema"]).and_then(|list| {
+                    let items = doc.pointer(&format!("/components/schemas/{list}/items"))?;
+                    Some((list, ref_name(items)?))
+                });
+                let mut schema = resolve(doc, &param["schema"])?
+                    .as_object()
+                    .cloned()
+                    .ok_or_else(|| format!("{id}: `{name}` has no schema object"))?;
+                if let Some(items) = schema.get("items") {
+                    let items = resolve(doc, items)?.clone();
+                    schema.insert("items".into(), items);
+                }
+                if let Some(keyword) = UNSUPPORTED.iter().find(|k| schema.contains_key(**k)) {
+                    return Err(format!(
+                        "{id}: `{name}` uses `{keyword}`, which src/validate.rs does not check yet"
+                    ));
+                }
+                if !matches!(location, "path" | "query") {
+                    return Err(format!(
+                        "{id}: `{name}` is in {location}; only path and query parameters are supported"
+                    ));
+                }
+                let secret = schema.get("format").and_then(Value::as_str) == Some("password");
+                params.push(Param {
+                    name: name.to_owned(),
+                    location: location.to_owned(),
+                    required: param["required"].as_bool().unwrap_or(false),
+                    secret,
+                    schema,
+                    list,
+                });
+            }
+            if method != "get" {
+                return Err(format!(
+                    "{id}: only GET operations are expected, found {method}"
+                ));
+            }
+            operations.push(Operation {
+                id: id.to_owned(),
+                path: path.clone(),
+                params,
+            });
+        }
+    }
+    Ok(operations)
+}
+
+/// Follows a local `$ref` (one level is all the specs use for parameters).
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> Result<&'a Value, String> {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference
+                .strip_prefix('#')
+                .ok_or_else(|| format!("external $ref `{reference}`"))?;
+            doc.pointer(pointer)
+                .ok_or_else(|| format!("unresolved $ref `{reference}`"))
+        }
+        None => Ok(value),
+    }
+}
+
+/// The last segment of a schema's `$ref`, which is the generated type's name.
+fn ref_name(schema: &Value) -> Option<String> {
+    let reference = schema.get("$ref")?.as_str()?;
+    reference.rsplit('/').next().map(str::to_owned)
+}
+
+/// Removes value constraints from every parameter schema, inline or shared.
+fn strip_parameter_constraints(doc: &mut Value) {
+    let strip = |param: &mut Value| {
+        if let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) {
+            for keyword in CONSTRAINTS {
+                schema.remove(*keyword);
+            }
+        }
+    };
+    if let Some(shared) = doc
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        shared.values_mut().for_each(strip);
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for op in item.values_mut() {
+                if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                    params.iter_mut().for_each(strip);
+                }
+            }
+        }
+    }
+}
+
+fn render_rules(operations: &[Operation]) -> String {
+    let mut out = String::from(
+        "// Generated by build.rs from the spec's parameter constraints.\n\
+         &[\n",
+    );
+    for op in operations {
+        let _ = writeln!(
+            out,
+            "    // {}\n    Operation {{ method: {:?}, path: {:?}, params: &[",
+            op.id,
+            snake_case(&op.id),
+            op.path
+        );
+        for param in &op.params {
+            let location = match param.location.as_str() {
+                "path" => "Location::Path",
+                _ => "Location::Query",
+            };
+            let _ = writeln!(
+                out,
+                "        Param {{ name: {:?}, location: {location}, required: {}, secret: {}, rules: &[{}] }},",
+                param.name,
+                param.required,
+                param.secret,
+                rules_of(&param.schema).join(", ")
+            );
+        }
+        out.push_str("    ] },\n");
+    }
+    out.push_str("]\n");
+    out
+}
+
+/// The name progenitor gives an operation's method, and so `OperationInfo`.
+fn snake_case(operation_id: &str) -> String {
+    let mut out = String::new();
+    for c in operation_id.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn rules_of(schema: &Map<String, Value>) -> Vec<String> {
+    let int = |key: &str| schema.get(key).and_then(Value::as_i64);
+    let mut rules = Vec::new();
+    if int("minimum").is_some() || int("maximum").is_some() {
+        rules.push(format!(
+            "Rule::Range {{ min: {:?}, max: {:?} }}",
+            int("minimum"),
+            int("maximum")
+        ));
+    }
+    if let Some(n) = int("minLength") {
+        rules.push(format!("Rule::MinLength({n})"));
+    }
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        rules.push(format!("Rule::Pattern({pattern:?})"));
+    }
+    if let Some(n) = int("minItems") {
+        rules.push(format!("Rule::MinItems({n})"));
+    }
+    let allowed = schema
+        .get("items")
+        .and_then(|items| items.get("enum"))
+        .or_else(|| schema.get("enum"))
+        .and_then(Value::as_array);
+    if let Some(values) = allowed {
+        let values: Vec<String> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|v| format!("{v:?}"))
+            .collect();
+        rules.push(format!("Rule::OneOf(&[{}])", values.join(", ")));
+    }
+    rules
+}

@@ -1,0 +1,161 @@
+//! The second half of fixture validation: a fixture that matches its schema
+//! must also decode into the generated Rust type, and writing that value back
+//! out must keep every field the spec declares.
+//!
+//! The round trip treats an absent field, `null`, `[]` and `{}` as the same
+//! value: the generated types skip empty optional fields when they serialize,
+//! and the specs give those forms no separate meaning. Any other difference,
+//! or a declared field that disappears, is a failure. Fields the spec does not
+//! declare may be dropped; keeping them is the facade's job.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use x_dm::{tweetapi, x};
+
+use crate::fixtures::Fixture;
+use crate::pointer;
+use crate::report::Failure;
+use crate::spec::Api;
+
+/// Decodes `value` into the type generated for the fixture's operation and
+/// status, and checks the round trip.
+pub fn check(api: &Api, fixture: &Fixture, value: &Value) -> Vec<Failure> {
+    let success = (200..300).contains(&fixture.status);
+    let declared = match api.operations.get(&fixture.operation_id) {
+        Some(op) => declared_properties(&api.spec_of(op).doc),
+        None => BTreeSet::new(),
+    };
+    let round_trip = match (fixture.operation_id.as_str(), success) {
+        ("getChatConversations", true) => round_trip::<x::types::ChatConversationsResponse>,
+        ("getChatConversation", true) => round_trip::<x::types::ChatConversationResponse>,
+        ("getDirectMessagesEventsByConversationId", true) => {
+            round_trip::<x::types::DmEventsResponse>
+        }
+        (
+            "getChatConversations"
+            | "getChatConversation"
+            | "getDirectMessagesEventsByConversationId",
+            false,
+        ) => round_trip::<x::types::ErrorResponse>,
+        ("getTweetApiConversation", true) => round_trip::<tweetapi::types::ConversationResponse>,
+        ("getTweetApiConversation", false) => round_trip::<tweetapi::types::ErrorResponse>,
+        (operation, _) => {
+            return vec![Failure::file(
+                &fixture.rel_path,
+                format!("no generated type is mapped to `{operation}` in xtask/src/decode.rs"),
+            )];
+        }
+    };
+    round_trip(value, &declared, &fixture.rel_path)
+}
+
+fn round_trip<T: DeserializeOwned + Serialize>(
+    value: &Value,
+    declared: &BTreeSet<String>,
+    file: &str,
+) -> Vec<Failure> {
+    let decoded: T = match serde_path_to_error::deserialize(value) {
+        Ok(decoded) => decoded,
+        Err(error) => {
+            let at = path_pointer(error.path());
+            let message = format!(
+                "does not decode into `{}`: {}",
+                std::any::type_name::<T>(),
+                error.inner()
+            );
+            return vec![Failure::at(file, &at, message)];
+        }
+    };
+    let written = match serde_json::to_value(&decoded) {
+        Ok(written) => written,
+        Err(error) => return vec![Failure::file(file, format!("does not serialize: {error}"))],
+    };
+    let mut failures = Vec::new();
+    compare(value, &written, "", declared, file, &mut failures);
+    failures
+}
+
+fn compare(
+    original: &Value,
+    written: &Value,
+    at: &str,
+    declared: &BTreeSet<String>,
+    file: &str,
+    failures: &mut Vec<Failure>,
+) {
+    match (original, written) {
+        (Value::Object(original), Value::Object(written)) => {
+            for (key, value) in original {
+                let here = pointer::push(at, key);
+                match written.get(key) {
+                    Some(back) => compare(value, back, &here, declared, file, failures),
+                    None if is_empty(value) || !declared.contains(key) => {}
+                    None => failures.push(Failure::at(
+                        file,
+                        &here,
+                        "declared field lost in the decode/encode round trip",
+                    )),
+                }
+            }
+        }
+        (Value::Array(original), Value::Array(written)) if original.len() == written.len() => {
+            for (i, (value, back)) in original.iter().zip(written).enumerate() {
+                let here = pointer::push(at, &i.to_string());
+                compare(value, back, &here, declared, file, failures);
+            }
+        }
+        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
+        (original, written) if original == written => {}
+        (original, written) => failures.push(Failure::at(
+            file,
+            at,
+            format!("round trip changed {original} into {written}"),
+        )),
+    }
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(fields) => fields.is_empty(),
+        _ => false,
+    }
+}
+
+/// Every property name declared anywhere in a spec.
+///
+/// Global rather than per-schema: following `oneOf` branches to know exactly
+/// which schema applies at each point is the validator's job, and a name
+/// declared elsewhere can only make this check stricter.
+fn declared_properties(doc: &Value) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut stack = vec![doc];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(fields) => {
+                if let Some(Value::Object(properties)) = fields.get("properties") {
+                    names.extend(properties.keys().cloned());
+                }
+                stack.extend(fields.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    names
+}
+
+fn path_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .fold(String::new(), |at, token| pointer::push(&at, &token))
+}
