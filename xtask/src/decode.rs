@@ -159,3 +159,86 @@ fn path_pointer(path: &serde_path_to_error::Path) -> String {
         })
         .fold(String::new(), |at, token| pointer::push(&at, &token))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+    use serde_json::json;
+
+    use super::*;
+
+    /// Declares `name` and `tags`, but, like a mis-generated type, keeps only
+    /// `name`.
+    #[derive(Deserialize, Serialize)]
+    struct Lossy {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nick: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tags: Vec<String>,
+    }
+
+    fn declared() -> BTreeSet<String> {
+        ["name", "nick", "tags", "lost"].map(str::to_owned).into()
+    }
+
+    #[test]
+    fn a_declared_field_that_does_not_survive_is_reported() {
+        let failures = round_trip::<Lossy>(&json!({"name": "a", "lost": 1}), &declared(), "f.json");
+        assert_eq!(
+            failures,
+            [Failure::at(
+                "f.json",
+                "/lost",
+                "declared field lost in the decode/encode round trip"
+            )]
+        );
+    }
+
+    #[test]
+    fn null_empty_and_undeclared_fields_may_disappear() {
+        let value = json!({"name": "a", "nick": null, "tags": [], "unknown": {"x": 1}});
+        assert!(round_trip::<Lossy>(&value, &declared(), "f.json").is_empty());
+    }
+
+    #[test]
+    fn a_decode_error_names_the_json_pointer() {
+        let failures = round_trip::<Lossy>(
+            &json!({"name": "a", "tags": ["ok", 7]}),
+            &declared(),
+            "f.json",
+        );
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].pointer.as_deref(), Some("/tags/1"));
+    }
+
+    #[test]
+    fn a_changed_value_is_reported() {
+        // f32 cannot hold 0.1 exactly, so it comes back as another number.
+        #[derive(Deserialize, Serialize)]
+        struct Narrow {
+            n: f32,
+        }
+        let failures = round_trip::<Narrow>(&json!({"n": 0.1}), &declared(), "f.json");
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert_eq!(failures[0].pointer.as_deref(), Some("/n"));
+        assert!(
+            failures[0]
+                .message
+                .starts_with("round trip changed 0.1 into")
+        );
+        let failures =
+            round_trip::<Lossy>(&json!({"name": "a", "tags": ["x"]}), &declared(), "f.json");
+        assert!(failures.is_empty(), "{failures:?}");
+    }
+
+    #[test]
+    fn declared_names_come_from_every_properties_object() {
+        let spec = json!({"components": {"schemas": {
+            "A": {"properties": {"a": {}, "b": {"properties": {"c": {}}}}},
+            "B": {"oneOf": [{"properties": {"d": {}}}]}
+        }}});
+        let names: Vec<String> = declared_properties(&spec).into_iter().collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
+    }
+}

@@ -39,12 +39,17 @@ fn main() -> ExitCode {
         Command::Validate { root } => {
             // `cargo xtask` runs from anywhere in the workspace, so the
             // default cannot be the current directory.
-            let root = root.unwrap_or_else(|| {
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .parent()
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-            });
-            let (stats, failures) = validate(&root);
+            let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            // The generated types were built from this workspace's specs, so
+            // decoding into them says nothing about another tree's fixtures.
+            let decode = match &root {
+                None => true,
+                Some(root) => same_dir(root, &workspace),
+            };
+            let root = root.unwrap_or(workspace);
+            let (stats, failures) = validate(&root, decode);
             if failures.is_empty() {
                 println!("validate: ok: {stats}");
                 ExitCode::SUCCESS
@@ -61,7 +66,7 @@ fn main() -> ExitCode {
 
 /// Runs every check and returns all failures rather than stopping at the
 /// first, so one run shows everything that needs fixing.
-fn validate(root: &Path) -> (Stats, Vec<Failure>) {
+fn validate(root: &Path, decode: bool) -> (Stats, Vec<Failure>) {
     let mut failures = Vec::new();
     let api = spec::load(root, &mut failures);
     let tree = fixtures::discover(root, &mut failures);
@@ -79,11 +84,21 @@ fn validate(root: &Path) -> (Stats, Vec<Failure>) {
                 stats.positive += 1;
                 // Passing the schema does not prove the generated types can
                 // decode it, nor that they keep what they decode.
-                failures.extend(decode::check(&api, fixture, &json_value));
+                if decode {
+                    failures.extend(decode::check(&api, fixture, &json_value));
+                    stats.decoded += 1;
+                }
             }
             Verdict::Rejected => stats.negative += 1,
             Verdict::Failed => {}
         }
     }
     (stats, failures)
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }

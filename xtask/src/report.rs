@@ -51,14 +51,16 @@ pub struct Stats {
     pub operations: usize,
     pub positive: usize,
     pub negative: usize,
+    /// Positive fixtures also decoded into the generated types.
+    pub decoded: usize,
 }
 
 impl fmt::Display for Stats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} spec(s), {} operation(s), {} fixture(s) valid, {} negative fixture(s) rejected",
-            self.specs, self.operations, self.positive, self.negative
+            "{} spec(s), {} operation(s), {} fixture(s) valid ({} decoded and round-tripped), {} negative fixture(s) rejected",
+            self.specs, self.operations, self.positive, self.decoded, self.negative
         )
     }
 }

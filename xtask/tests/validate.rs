@@ -169,7 +169,7 @@ fn clean_workspace_passes() {
     assert!(run.success, "stderr: {}", run.stderr);
     assert_eq!(
         run.stdout.trim(),
-        "validate: ok: 1 spec(s), 1 operation(s), 3 fixture(s) valid, 1 negative fixture(s) rejected"
+        "validate: ok: 1 spec(s), 1 operation(s), 3 fixture(s) valid (0 decoded and round-tripped), 1 negative fixture(s) rejected"
     );
 }
 

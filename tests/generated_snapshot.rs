@@ -1,0 +1,28 @@
+//! The generated code, kept in `tests/snapshots/` so that a spec change shows
+//! up as a reviewable diff. After an intended change, refresh the snapshots
+//! with `EXPECTORATE=overwrite cargo test --test generated_snapshot`.
+
+#[test]
+fn x_api_client_matches_its_snapshot() {
+    expectorate::assert_contents(
+        "tests/snapshots/x_api.rs.snap",
+        include_str!(concat!(env!("OUT_DIR"), "/x_api.rs")),
+    );
+}
+
+#[test]
+fn tweetapi_client_matches_its_snapshot() {
+    expectorate::assert_contents(
+        "tests/snapshots/tweetapi.rs.snap",
+        include_str!(concat!(env!("OUT_DIR"), "/tweetapi.rs")),
+    );
+}
+
+#[test]
+fn parameter_rules_match_their_snapshot() {
+    let rules = concat!(
+        include_str!(concat!(env!("OUT_DIR"), "/x_api_rules.rs")),
+        include_str!(concat!(env!("OUT_DIR"), "/tweetapi_rules.rs")),
+    );
+    expectorate::assert_contents("tests/snapshots/rules.rs.snap", rules);
+}

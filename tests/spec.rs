@@ -1,0 +1,130 @@
+//! Facts about the specs that neither JSON Schema nor the generator checks.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+fn load(name: &str) -> Value {
+    let path = format!("{}/openapi/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    serde_norway::from_str(&text).unwrap()
+}
+
+/// Every problem type the X docs list, across spec versions 2.112 to 2.167
+/// and the response-codes guide.
+const DOCUMENTED_PROBLEM_TYPES: &[&str] = &[
+    "client-disconnected",
+    "client-forbidden",
+    "conflict",
+    "disallowed-resource",
+    "duplicate-rules",
+    "field-hydration-failure",
+    "field-unauthorized",
+    "internal-error",
+    "invalid-request",
+    "invalid-rules",
+    "noncompliant-rules",
+    "not-authorized-for-field",
+    "not-authorized-for-resource",
+    "oauth1-permissions",
+    "operational-disconnect",
+    "rate-limit-exceeded",
+    "resource-not-found",
+    "resource-unavailable",
+    "rule-cap",
+    "streaming-connection",
+    "unsupported-authentication",
+    "usage-capped",
+];
+
+fn strings(value: &Value) -> BTreeSet<String> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn every_documented_problem_type_has_a_schema_under_both_hosts() {
+    let spec = load("x-api.yaml");
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let mut listed = BTreeSet::new();
+    for (name, schema) in schemas {
+        if name.ends_with("Problem") && name != "GenericProblem" {
+            listed.extend(strings(&schema["properties"]["type"]["enum"]));
+        }
+    }
+    let expected: BTreeSet<String> = DOCUMENTED_PROBLEM_TYPES
+        .iter()
+        .flat_map(|slug| {
+            ["api.twitter.com", "api.x.com"].map(|host| format!("https://{host}/2/problems/{slug}"))
+        })
+        .collect();
+    assert_eq!(listed, expected);
+}
+
+#[test]
+fn the_generic_problem_excludes_exactly_the_known_types() {
+    // Otherwise a known type matches two `oneOf` branches (invalid JSON
+    // Schema), or an unknown one matches none (a decode error).
+    let spec = load("x-api.yaml");
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let known: BTreeSet<String> = schemas
+        .iter()
+        .filter(|(name, _)| name.ends_with("Problem") && *name != "GenericProblem")
+        .flat_map(|(_, schema)| strings(&schema["properties"]["type"]["enum"]))
+        .collect();
+    let excluded = strings(&schemas["GenericProblem"]["properties"]["type"]["not"]["enum"]);
+    assert_eq!(excluded, known);
+    let variants: BTreeSet<String> = spec["components"]["schemas"]["Problem"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            v["$ref"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let problem_schemas: BTreeSet<String> = schemas
+        .keys()
+        .filter(|name| name.ends_with("Problem") && *name != "Problem")
+        .cloned()
+        .collect();
+    assert_eq!(
+        variants, problem_schemas,
+        "every problem schema is a variant of Problem"
+    );
+}
+
+#[test]
+fn dm_and_chat_operations_take_user_context_auth_only() {
+    let spec = load("x-api.yaml");
+    let schemes: BTreeSet<&String> = spec["components"]["securitySchemes"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(
+        schemes,
+        BTreeSet::from([&"OAuth2UserToken".to_owned(), &"UserToken".to_owned()])
+    );
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let security = &item["get"]["security"];
+        let scopes = strings(&security[0]["OAuth2UserToken"]);
+        assert!(
+            scopes.contains("dm.read") && scopes.contains("users.read"),
+            "{path}: {scopes:?}"
+        );
+        assert!(
+            security[1]["UserToken"].is_array(),
+            "{path}: OAuth 1.0a user context"
+        );
+    }
+}
