@@ -13,3 +13,4 @@
 )]
 
 include!(concat!(env!("OUT_DIR"), "/tweetapi.rs"));
+include!(concat!(env!("OUT_DIR"), "/tweetapi_presets.rs"));

@@ -48,6 +48,8 @@ pub(crate) struct Operation {
     /// The generated method's name, which is what `OperationInfo` carries.
     pub method: &'static str,
     pub path: &'static str,
+    /// The OAuth 2.0 scopes the operation needs (none for TweetAPI).
+    pub scopes: &'static [&'static str],
     pub params: &'static [Param],
 }
 
@@ -114,6 +116,33 @@ pub(crate) fn check(
         }
     }
     Ok(())
+}
+
+/// The scopes an operation needs, for the hint on a 401 or 403.
+pub(crate) fn scopes_of(operations: &[Operation], method: &str) -> &'static [&'static str] {
+    operations
+        .iter()
+        .find(|op| op.method == method)
+        .map_or(&[], |op| op.scopes)
+}
+
+/// Checks one value of one parameter, for checks that happen before a request
+/// exists (typed ids, builders). A parameter the table does not know passes.
+pub(crate) fn check_param(
+    operations: &[Operation],
+    method: &str,
+    name: &str,
+    value: &str,
+) -> Result<(), InvalidParameter> {
+    let param = operations
+        .iter()
+        .filter(|op| op.method == method)
+        .flat_map(|op| op.params)
+        .find(|param| param.name == name);
+    match param {
+        Some(param) => check_value(param, value),
+        None => Ok(()),
+    }
 }
 
 /// Pairs each `{name}` of the template with the matching segment of the URL.

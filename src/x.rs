@@ -13,3 +13,4 @@
 )]
 
 include!(concat!(env!("OUT_DIR"), "/x_api.rs"));
+include!(concat!(env!("OUT_DIR"), "/x_api_presets.rs"));

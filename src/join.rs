@@ -1,0 +1,321 @@
+//! Items joined to the objects their page included: who sent a message, which
+//! media it carries, which Tweets it quotes.
+//!
+//! A stream merges each page's `includes` into a cache shared by the pages
+//! that follow, so a sender included once still resolves pages later. The
+//! cache is bounded; each item sees only the objects its page references.
+
+use std::collections::{HashMap, VecDeque};
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+
+use crate::normalize::DmEventExt;
+use crate::x::types::{ChatConversation, DmEvent, Expansions, Media, Tweet, User};
+
+/// How many objects of each kind a stream remembers from earlier pages.
+pub const DEFAULT_CACHE_CAPACITY: usize = 10_000;
+
+/// The objects one page's items point to, by id.
+#[derive(Debug)]
+pub struct Joined<U = User> {
+    users: HashMap<String, Arc<U>>,
+    media: HashMap<String, Arc<Media>>,
+    tweets: HashMap<String, Arc<Tweet>>,
+}
+
+impl<U> Default for Joined<U> {
+    fn default() -> Self {
+        Self {
+            users: HashMap::new(),
+            media: HashMap::new(),
+            tweets: HashMap::new(),
+        }
+    }
+}
+
+/// An item with what its page included. Derefs to the item; serializes as the
+/// item alone, unknown fields included.
+#[derive(Debug, Clone)]
+pub struct Item<T, U = User> {
+    value: T,
+    joined: Arc<Joined<U>>,
+}
+
+impl<T, U> Item<T, U> {
+    pub(crate) fn new(value: T, joined: Arc<Joined<U>>) -> Self {
+        Self { value, joined }
+    }
+
+    /// The item without its joins.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// A user this item refers to, if the API included it.
+    pub fn user(&self, id: &str) -> Option<&U> {
+        self.joined.users.get(id).map(Arc::as_ref)
+    }
+
+    /// A media object this item refers to, by media key.
+    pub fn media(&self, key: &str) -> Option<&Media> {
+        self.joined.media.get(key).map(Arc::as_ref)
+    }
+
+    /// A Tweet this item refers to.
+    pub fn tweet(&self, id: &str) -> Option<&Tweet> {
+        self.joined.tweets.get(id).map(Arc::as_ref)
+    }
+}
+
+impl<T, U> Deref for Item<T, U> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: Serialize, U> Serialize for Item<T, U> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl Item<DmEvent> {
+    /// Who sent the message.
+    pub fn sender(&self) -> Option<&User> {
+        self.user(self.value.sender_id.as_deref()?)
+    }
+
+    /// The users who joined or left, in the event's order; `None` where the
+    /// API included no user for an id.
+    pub fn participants(&self) -> impl Iterator<Item = Option<&User>> {
+        self.value.participant_ids.iter().map(|id| self.user(id))
+    }
+
+    /// The attached media, in the event's order.
+    pub fn attached_media(&self) -> impl Iterator<Item = Option<&Media>> {
+        DmEventExt::media_keys(&self.value)
+            .iter()
+            .map(|key| self.media(key))
+    }
+
+    /// The Tweets the message refers to, under either doc version's name.
+    pub fn referenced_tweets(&self) -> impl Iterator<Item = Option<&Tweet>> {
+        self.value.referenced_tweet_ids().map(|id| self.tweet(id))
+    }
+}
+
+impl Item<ChatConversation> {
+    /// The group's admins.
+    pub fn admins(&self) -> impl Iterator<Item = Option<&User>> {
+        self.value.admin_ids.iter().map(|id| self.user(id))
+    }
+
+    /// The group's members.
+    pub fn members(&self) -> impl Iterator<Item = Option<&User>> {
+        self.value.member_ids.iter().map(|id| self.user(id))
+    }
+
+    /// The conversation's participants.
+    pub fn participants(&self) -> impl Iterator<Item = Option<&User>> {
+        self.value.participant_ids.iter().map(|id| self.user(id))
+    }
+}
+
+/// The ids an item points to, so that a page knows what to join. Implemented
+/// for the items of this crate's endpoints; it cannot be named outside it.
+pub trait References {
+    /// The item's own id.
+    fn item_id(&self) -> &str;
+    /// Ids of users.
+    fn user_ids(&self) -> Vec<&str>;
+    /// Keys of media.
+    fn media_keys(&self) -> Vec<&str> {
+        Vec::new()
+    }
+    /// Ids of Tweets.
+    fn tweet_ids(&self) -> Vec<&str> {
+        Vec::new()
+    }
+}
+
+impl References for DmEvent {
+    fn item_id(&self) -> &str {
+        &self.id
+    }
+    fn user_ids(&self) -> Vec<&str> {
+        self.sender_id
+            .iter()
+            .chain(&self.participant_ids)
+            .map(String::as_str)
+            .collect()
+    }
+    fn media_keys(&self) -> Vec<&str> {
+        DmEventExt::media_keys(self)
+            .iter()
+            .map(String::as_str)
+            .collect()
+    }
+    fn tweet_ids(&self) -> Vec<&str> {
+        self.referenced_tweet_ids().collect()
+    }
+}
+
+impl References for ChatConversation {
+    fn item_id(&self) -> &str {
+        &self.id
+    }
+    fn user_ids(&self) -> Vec<&str> {
+        self.admin_ids
+            .iter()
+            .chain(&self.member_ids)
+            .chain(&self.participant_ids)
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// Objects remembered across pages, oldest forgotten first.
+#[derive(Debug)]
+struct Bounded<V> {
+    map: HashMap<String, Arc<V>>,
+    order: VecDeque<String>,
+    capacity: usize,
+}
+
+impl<V> Bounded<V> {
+    fn new(capacity: usize) -> Self {
+        Self {
+            map: HashMap::new(),
+            order: VecDeque::new(),
+            capacity,
+        }
+    }
+
+    fn insert(&mut self, id: String, value: V) {
+        // A newer copy replaces the older one but keeps its place in line.
+        if self.map.insert(id.clone(), Arc::new(value)).is_none() {
+            self.order.push_back(id);
+            while self.order.len() > self.capacity {
+                if let Some(oldest) = self.order.pop_front() {
+                    self.map.remove(&oldest);
+                }
+            }
+        }
+    }
+
+    fn pick(&self, ids: &[&str], into: &mut HashMap<String, Arc<V>>) {
+        for id in ids {
+            if let Some(value) = self.map.get(*id) {
+                into.insert((*id).to_owned(), Arc::clone(value));
+            }
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+/// What a stream remembers of earlier pages' `includes`.
+#[derive(Debug)]
+pub(crate) struct JoinCache<U = User> {
+    users: Bounded<U>,
+    media: Bounded<Media>,
+    tweets: Bounded<Tweet>,
+}
+
+impl<U> JoinCache<U> {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            users: Bounded::new(capacity),
+            media: Bounded::new(capacity),
+            tweets: Bounded::new(capacity),
+        }
+    }
+
+    /// Remembers users under the given ids.
+    pub fn add_users(&mut self, users: impl IntoIterator<Item = (String, U)>) {
+        for (id, user) in users {
+            self.users.insert(id, user);
+        }
+    }
+
+    /// Joins each item to what the cache holds for it.
+    pub fn join<T: References>(&self, items: Vec<T>) -> Vec<Item<T, U>> {
+        let mut joined = Joined::default();
+        for item in &items {
+            self.users.pick(&item.user_ids(), &mut joined.users);
+            self.media.pick(&item.media_keys(), &mut joined.media);
+            self.tweets.pick(&item.tweet_ids(), &mut joined.tweets);
+        }
+        let joined = Arc::new(joined);
+        items
+            .into_iter()
+            .map(|item| Item::new(item, Arc::clone(&joined)))
+            .collect()
+    }
+
+    /// How many objects the cache holds, all kinds together.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.users.len() + self.media.len() + self.tweets.len()
+    }
+}
+
+impl JoinCache<User> {
+    /// Remembers a page's users, media and Tweets (posts count as Tweets).
+    pub fn add(&mut self, includes: Expansions) {
+        self.add_users(
+            includes
+                .users
+                .into_iter()
+                .map(|user| (user.id.clone(), user)),
+        );
+        for media in includes.media {
+            if let Some(key) = media.media_key.clone() {
+                self.media.insert(key, media);
+            }
+        }
+        for tweet in includes.tweets.into_iter().chain(includes.posts) {
+            self.tweets.insert(tweet.id.clone(), tweet);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: &str) -> User {
+        serde_json::from_value(serde_json::json!({"id": id, "username": format!("u{id}")})).unwrap()
+    }
+
+    fn event(sender: &str) -> DmEvent {
+        serde_json::from_value(
+            serde_json::json!({"id": "1", "event_type": "MessageCreate", "sender_id": sender}),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_cache_forgets_the_oldest_beyond_its_capacity() {
+        let mut cache = JoinCache::new(2);
+        cache.add_users(["1", "2", "3"].map(|id| (id.to_owned(), user(id))));
+        assert_eq!(cache.len(), 2);
+        let joined = cache.join(vec![event("1"), event("3")]);
+        assert!(joined[0].sender().is_none(), "the oldest user is forgotten");
+        assert_eq!(joined[1].sender().unwrap().username.as_deref(), Some("u3"));
+    }
+
+    #[test]
+    fn an_unresolved_reference_is_none() {
+        let cache = JoinCache::new(10);
+        let joined = cache.join(vec![event("42")]);
+        assert!(joined[0].sender().is_none());
+        assert_eq!(joined[0].participants().count(), 0);
+    }
+}

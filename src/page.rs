@@ -1,0 +1,171 @@
+//! One page of results, as the facade hands it out.
+
+use bytes::Bytes;
+
+use crate::join::{Item, JoinCache, References};
+use crate::x::types::{
+    ChatConversation, ChatConversationData, ChatConversationResponse, ChatConversationsMeta,
+    ChatConversationsResponse, DmEvent, DmEventsResponse, Expansions, Problem,
+};
+
+/// Pagination and count details of an X page, whichever endpoint sent it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Meta {
+    /// How many items the page holds, as the API counted them.
+    pub result_count: Option<i32>,
+    /// The token of the next (older) page; absent on the last page.
+    pub next_token: Option<String>,
+    /// The token of the previous (newer) page.
+    pub previous_token: Option<String>,
+    /// Chat: whether more conversations can be fetched.
+    pub has_more: Option<bool>,
+    /// Chat: whether the user has pending message requests.
+    pub has_message_requests: Option<bool>,
+}
+
+/// One page from X: its items, what it included, its partial errors and the
+/// tokens that lead on. Save [`Page::next_token`] to resume later with
+/// `.pagination_token(saved)`.
+#[derive(Debug)]
+pub struct Page<T> {
+    items: Vec<T>,
+    includes: Expansions,
+    errors: Vec<Problem>,
+    meta: Meta,
+    body: Bytes,
+}
+
+impl<T> Page<T> {
+    /// The page's items, in the order the API sent them.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// The page's items, owned.
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+
+    /// The users, media, Tweets and so on that the page included. Tweets
+    /// sent as 2.167's `posts` are in `tweets` too.
+    pub fn includes(&self) -> &Expansions {
+        &self.includes
+    }
+
+    /// Problems the API reported next to the data (a referenced Tweet that
+    /// is gone, a field you may not see).
+    pub fn errors(&self) -> &[Problem] {
+        &self.errors
+    }
+
+    /// Pagination and count details.
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    /// The token of the next (older) page, to save and resume from.
+    pub fn next_token(&self) -> Option<&str> {
+        self.meta.next_token.as_deref()
+    }
+
+    /// The token of the previous (newer) page.
+    pub fn previous_token(&self) -> Option<&str> {
+        self.meta.previous_token.as_deref()
+    }
+
+    /// The response body exactly as the API sent it.
+    pub fn raw_body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The items joined to this page's own includes.
+    pub fn joined(self) -> Vec<Item<T>>
+    where
+        T: References,
+    {
+        let mut cache = JoinCache::new(usize::MAX);
+        let items = self.merge_into(&mut cache);
+        cache.join(items)
+    }
+
+    /// Moves the includes into a stream's cache and hands back the items.
+    pub(crate) fn merge_into(self, cache: &mut JoinCache) -> Vec<T> {
+        cache.add(self.includes);
+        self.items
+    }
+
+    fn new(
+        items: Vec<T>,
+        includes: Option<Expansions>,
+        errors: Vec<Problem>,
+        meta: Meta,
+        body: Bytes,
+    ) -> Self {
+        let mut includes = includes.unwrap_or_default();
+        // 2.167 renamed `includes.tweets` to `includes.posts`; one list is
+        // enough for a caller.
+        let posts = std::mem::take(&mut includes.posts);
+        includes.tweets.extend(posts);
+        Self {
+            items,
+            includes,
+            errors,
+            meta,
+            body,
+        }
+    }
+}
+
+impl Page<DmEvent> {
+    pub(crate) fn from_response(response: DmEventsResponse, body: Bytes) -> Self {
+        let meta = response.meta.map(|meta| Meta {
+            result_count: meta.result_count,
+            next_token: meta.next_token,
+            previous_token: meta.previous_token,
+            ..Meta::default()
+        });
+        Self::new(
+            response.data,
+            response.includes,
+            response.errors,
+            meta.unwrap_or_default(),
+            body,
+        )
+    }
+}
+
+impl Page<ChatConversation> {
+    pub(crate) fn from_list(response: ChatConversationsResponse, body: Bytes) -> Self {
+        let meta = chat_meta(response.meta);
+        Self::new(
+            response.data,
+            response.includes,
+            response.errors,
+            meta,
+            body,
+        )
+    }
+
+    pub(crate) fn from_one(response: ChatConversationResponse, body: Bytes) -> Self {
+        // 2.167 sends one object; 2.166 a list of one.
+        let items = match response.data {
+            Some(ChatConversationData::ChatConversation(one)) => vec![one],
+            Some(ChatConversationData::Array(list)) => list,
+            None => Vec::new(),
+        };
+        let meta = chat_meta(response.meta);
+        Self::new(items, response.includes, response.errors, meta, body)
+    }
+}
+
+fn chat_meta(meta: Option<ChatConversationsMeta>) -> Meta {
+    meta.map(|meta| Meta {
+        result_count: meta.result_count,
+        next_token: meta.next_token,
+        has_more: meta.has_more,
+        has_message_requests: meta.has_message_requests,
+        ..Meta::default()
+    })
+    .unwrap_or_default()
+}

@@ -1,0 +1,113 @@
+//! Pagination as a stream: lazy, guarded against a token that comes back, and
+//! flattened into joined items on demand.
+
+use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+
+use futures::stream::{self, Stream, StreamExt};
+
+use crate::Error;
+use crate::join::{DEFAULT_CACHE_CAPACITY, Item, JoinCache, References};
+
+enum Next {
+    Fetch(Option<String>),
+    Loop(String),
+    Done,
+}
+
+/// The pages reached from `start`, one request per page and none before the
+/// stream is polled.
+///
+/// `next` names the token that leads on from a page, or `None` at the end.
+/// A token already followed in this walk ends the stream with
+/// [`Error::PaginationLoop`] instead of fetching the same pages forever. An
+/// error ends the stream too.
+pub(crate) fn pages<'a, P, F, Fut, N>(
+    start: Option<String>,
+    fetch: F,
+    next: N,
+) -> impl Stream<Item = Result<P, Error>> + 'a
+where
+    P: 'a,
+    F: FnMut(Option<String>) -> Fut + 'a,
+    Fut: Future<Output = Result<P, Error>> + 'a,
+    N: Fn(&P) -> Option<String> + 'a,
+{
+    let seen: HashSet<String> = start.iter().cloned().collect();
+    stream::unfold(
+        (Next::Fetch(start), seen, fetch, next),
+        |(state, mut seen, mut fetch, next)| async move {
+            let token = match state {
+                Next::Done => return None,
+                Next::Loop(token) => {
+                    return Some((
+                        Err(Error::PaginationLoop { token }),
+                        (Next::Done, seen, fetch, next),
+                    ));
+                }
+                Next::Fetch(token) => token,
+            };
+            match fetch(token).await {
+                Err(error) => Some((Err(error), (Next::Done, seen, fetch, next))),
+                Ok(page) => {
+                    let state = match next(&page) {
+                        None => Next::Done,
+                        Some(token) if seen.contains(&token) => Next::Loop(token),
+                        Some(token) => {
+                            seen.insert(token.clone());
+                            Next::Fetch(Some(token))
+                        }
+                    };
+                    Some((Ok(page), (state, seen, fetch, next)))
+                }
+            }
+        },
+    )
+}
+
+/// The items of `pages`, one by one, each joined to the objects included by
+/// its page and by earlier pages of the same walk.
+///
+/// An item that also ended the previous page (X can repeat the boundary event
+/// when new messages arrive mid-walk) is passed over, so no item is output
+/// twice. Only the previous page's ids are remembered, so memory stays flat.
+pub(crate) fn items<'a, S, P, T, U>(
+    pages: S,
+    split: fn(P, &mut JoinCache<U>) -> Vec<T>,
+) -> impl Stream<Item = Result<Item<T, U>, Error>> + 'a
+where
+    S: Stream<Item = Result<P, Error>> + Unpin + 'a,
+    P: 'a,
+    T: References + 'a,
+    U: 'a,
+{
+    let state = (
+        pages,
+        JoinCache::new(DEFAULT_CACHE_CAPACITY),
+        VecDeque::new(),
+        HashSet::<String>::new(),
+    );
+    stream::unfold(
+        state,
+        move |(mut pages, mut cache, mut ready, mut previous)| async move {
+            loop {
+                if let Some(item) = ready.pop_front() {
+                    return Some((Ok(item), (pages, cache, ready, previous)));
+                }
+                match pages.next().await? {
+                    Err(error) => return Some((Err(error), (pages, cache, ready, previous))),
+                    Ok(page) => {
+                        let items = split(page, &mut cache);
+                        let ids = items.iter().map(|item| item.item_id().to_owned()).collect();
+                        let fresh: Vec<T> = items
+                            .into_iter()
+                            .filter(|item| !previous.contains(item.item_id()))
+                            .collect();
+                        previous = ids;
+                        ready.extend(cache.join(fresh));
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,157 @@
+//! One page of a TweetAPI conversation, read from whichever shape TweetAPI
+//! sent it in.
+
+use bytes::Bytes;
+
+use crate::join::{Item, JoinCache, References};
+use crate::tweetapi::types::{
+    ConversationInfo, ConversationPage, ConversationResponse, Message, Pagination, User,
+    WrappedData,
+};
+
+/// One page of a TweetAPI conversation.
+#[derive(Debug)]
+pub struct TweetApiPage {
+    messages: Vec<Message>,
+    users: Vec<User>,
+    conversation: Option<ConversationInfo>,
+    has_more: Option<bool>,
+    next_cursor: Option<String>,
+    body: Bytes,
+}
+
+impl TweetApiPage {
+    /// The page's messages, in the order TweetAPI sent them.
+    pub fn messages(&self) -> &[Message] {
+        &self.messages
+    }
+
+    /// The page's messages, owned.
+    pub fn into_messages(self) -> Vec<Message> {
+        self.messages
+    }
+
+    /// Full profiles of the users in the messages.
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    /// The conversation's details, when TweetAPI sent them.
+    pub fn conversation(&self) -> Option<&ConversationInfo> {
+        self.conversation.as_ref()
+    }
+
+    /// Whether older messages remain, as TweetAPI said it.
+    pub fn has_more(&self) -> Option<bool> {
+        self.has_more
+    }
+
+    /// The cursor of the next (older) page, to save and resume from. Read
+    /// from `cursor`, `nextCursor` or `pagination.nextCursor`, at the top or
+    /// inside `data`: TweetAPI's docs and SDKs disagree on where it lives.
+    pub fn next_cursor(&self) -> Option<&str> {
+        self.next_cursor.as_deref()
+    }
+
+    /// The cursor to follow: none once TweetAPI says there is no more.
+    pub(crate) fn continuation(&self) -> Option<String> {
+        match self.has_more {
+            Some(false) => None,
+            _ => self.next_cursor.clone(),
+        }
+    }
+
+    /// The response body exactly as TweetAPI sent it.
+    pub fn raw_body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The messages joined to this page's users.
+    pub fn joined(self) -> Vec<Item<Message, User>> {
+        let mut cache = JoinCache::new(usize::MAX);
+        let messages = self.merge_into(&mut cache);
+        cache.join(messages)
+    }
+
+    pub(crate) fn merge_into(self, cache: &mut JoinCache<User>) -> Vec<Message> {
+        cache.add_users(self.users.into_iter().map(|user| (user.id.clone(), user)));
+        self.messages
+    }
+
+    pub(crate) fn from_response(response: ConversationResponse, body: Bytes) -> Self {
+        match response {
+            ConversationResponse::ConversationPage(page) => Self::from_page(page, body),
+            ConversationResponse::WrappedConversationPage(wrapper) => {
+                let outer = [
+                    wrapper.cursor,
+                    wrapper.next_cursor,
+                    next_of(wrapper.pagination),
+                ];
+                let mut page = match wrapper.data {
+                    WrappedData::ConversationPage(page) => Self::from_page(page, body),
+                    WrappedData::Array(messages) => Self {
+                        messages,
+                        users: Vec::new(),
+                        conversation: None,
+                        has_more: None,
+                        next_cursor: None,
+                        body,
+                    },
+                };
+                page.next_cursor = page.next_cursor.or_else(|| first_cursor(outer));
+                page.has_more = page.has_more.or(wrapper.has_more);
+                page
+            }
+        }
+    }
+
+    fn from_page(page: ConversationPage, body: Bytes) -> Self {
+        let next_cursor = first_cursor([page.cursor, page.next_cursor, next_of(page.pagination)]);
+        Self {
+            messages: page.messages,
+            users: page.users,
+            conversation: page.conversation_info,
+            has_more: page.has_more,
+            next_cursor,
+            body,
+        }
+    }
+}
+
+fn next_of(pagination: Option<Pagination>) -> Option<String> {
+    pagination.and_then(|pagination| pagination.next_cursor)
+}
+
+/// The first cursor that is present and not empty; TweetAPI's docs say an
+/// empty cursor means the end.
+fn first_cursor(candidates: [Option<String>; 3]) -> Option<String> {
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|cursor| !cursor.is_empty())
+}
+
+impl References for Message {
+    fn item_id(&self) -> &str {
+        &self.id
+    }
+    fn user_ids(&self) -> Vec<&str> {
+        self.sender_id
+            .iter()
+            .chain(&self.recipient_id)
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+impl Item<Message, User> {
+    /// Who sent the message.
+    pub fn sender(&self) -> Option<&User> {
+        self.user(self.sender_id.as_deref()?)
+    }
+
+    /// Who received it (one-to-one conversations).
+    pub fn recipient(&self) -> Option<&User> {
+        self.user(self.recipient_id.as_deref()?)
+    }
+}
