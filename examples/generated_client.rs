@@ -1,8 +1,8 @@
-//! Fetches one page of a DM conversation and prints each event with its
-//! sender's handle.
+//! Calls the generated client directly: one page of a DM conversation, each
+//! event with its sender's handle.
 //!
 //! ```sh
-//! X_ACCESS_TOKEN=... cargo run --example dm_events -- 123123123-456456456
+//! X_ACCESS_TOKEN=... cargo run --example generated_client -- 123123123-456456456
 //! ```
 //!
 //! `X_API_BASE_URL` points it at another server, such as a local mock.
@@ -17,7 +17,7 @@ use x_dm::x::types::{DmEventExpansion, DmEventField, UserField};
 async fn main() -> Result<(), Box<dyn Error>> {
     let conversation = std::env::args()
         .nth(1)
-        .ok_or("usage: dm_events <DM_CONVERSATION_ID>")?;
+        .ok_or("usage: generated_client <DM_CONVERSATION_ID>")?;
     let token = std::env::var("X_ACCESS_TOKEN")
         .map_err(|_| "set X_ACCESS_TOKEN to an OAuth 2.0 user-context access token")?;
     let base_url = std::env::var("X_API_BASE_URL").unwrap_or_else(|_| X_API_BASE_URL.to_owned());
