@@ -28,8 +28,9 @@ struct Spec {
     module: &'static str,
 }
 
-/// What the generated clients carry for the hooks: the credential header.
-const INNER_TYPE: &str = "crate::auth::Credentials";
+/// What the generated clients carry for the hooks: the credential and the
+/// retry and rate-limit policies.
+const INNER_TYPE: &str = "crate::session::Session";
 
 const SPECS: &[Spec] = &[
     Spec {

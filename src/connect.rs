@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::auth::Credentials;
+use crate::session::Session;
 
 /// Where the X API lives.
 pub const X_API_BASE_URL: &str = "https://api.x.com";
@@ -22,17 +23,15 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The generated X client, sending `access_token` (an OAuth 2.0 user-context
-/// token) as `Authorization: Bearer`.
+/// token) as `Authorization: Bearer`, with the default retry and rate-limit
+/// policies.
 ///
 /// DM and Chat endpoints refuse app-only tokens; see the README for how to get
 /// a user-context token and which scopes it needs.
 pub fn x_client(base_url: &str, access_token: &str) -> Result<crate::x::Client, Error> {
     let http = http_client(USER_AGENT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT)?;
-    Ok(crate::x::Client::new_with_client(
-        base_url,
-        http,
-        Credentials::bearer(access_token)?,
-    ))
+    let session = Session::new(Credentials::bearer(access_token)?);
+    Ok(crate::x::Client::new_with_client(base_url, http, session))
 }
 
 /// The generated TweetAPI client, sending `api_key` as `X-API-Key`.
@@ -41,10 +40,9 @@ pub fn x_client(base_url: &str, access_token: &str) -> Result<crate::x::Client, 
 /// it is given to the request builder, not here.
 pub fn tweetapi_client(base_url: &str, api_key: &str) -> Result<crate::tweetapi::Client, Error> {
     let http = http_client(USER_AGENT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT)?;
+    let session = Session::new(Credentials::api_key(api_key)?);
     Ok(crate::tweetapi::Client::new_with_client(
-        base_url,
-        http,
-        Credentials::api_key(api_key)?,
+        base_url, http, session,
     ))
 }
 
@@ -62,9 +60,14 @@ pub(crate) fn http_client(
         .build()?)
 }
 
-/// reqwest is built without a default crypto provider (aws-lc needs a C and
-/// CMake toolchain); ring is installed unless the application chose one.
-fn install_tls_provider() {
+/// Installs rustls' `ring` crypto provider as the process default, unless the
+/// application installed one already.
+///
+/// This crate builds reqwest without a default provider (aws-lc needs a C and
+/// CMake toolchain). Its own clients call this; call it yourself before
+/// building a `reqwest::Client` of your own to hand to a builder's
+/// `http_client`, or reqwest panics for want of a provider.
+pub fn install_tls_provider() {
     #[cfg(feature = "rustls")]
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Losing the race to another thread that installs one is fine.

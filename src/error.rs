@@ -25,19 +25,28 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
 
-    /// The API refused the request for exceeding a rate limit.
-    #[error("rate limited until {}: {error}", reset.map_or_else(|| "an unknown time".to_owned(), |t| t.to_rfc3339()))]
+    /// A rate limit stands in the way, and waiting for its reset is not
+    /// allowed by the client's policy (or the reset is unknown).
+    #[error("rate limited until {}{}", reset.map_or_else(|| "an unknown time".to_owned(), |t| t.to_rfc3339()), error.as_ref().map_or_else(String::new, |e| format!(": {e}")))]
     RateLimited {
         /// When the limit resets, from the response's headers or body.
         reset: Option<DateTime<Utc>>,
-        /// The refusal as the API sent it.
-        error: Box<ApiError>,
+        /// The API's 429, or `None` when the client refused to send because
+        /// the last response said the window was exhausted.
+        error: Option<Box<ApiError>>,
     },
 
-    /// The request could not be sent or its response could not be read.
-    /// The URL is left out: TweetAPI's carries the account's auth token.
-    #[error("transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    /// The request could not be sent or its response could not be read to the
+    /// end, after every attempt the retry policy allows. The URL is left out:
+    /// TweetAPI's carries the account's auth token.
+    #[error("transport error after {attempts} attempt(s): {source}")]
+    Transport {
+        /// The last failure.
+        #[source]
+        source: reqwest::Error,
+        /// Attempts made.
+        attempts: u32,
+    },
 
     /// A successful response whose body does not have the documented shape.
     #[error(
@@ -65,6 +74,9 @@ pub enum Error {
 
 impl From<reqwest::Error> for Error {
     fn from(error: reqwest::Error) -> Self {
-        Error::Transport(error.without_url())
+        Error::Transport {
+            source: error.without_url(),
+            attempts: 1,
+        }
     }
 }

@@ -9,10 +9,14 @@ mod hooks;
 mod ids;
 mod join;
 pub mod normalize;
+mod options;
 mod page;
 mod paginate;
+mod policy;
 mod problem;
+mod rate_limit;
 mod request;
+mod session;
 pub mod timestamp;
 mod transport;
 pub mod tweetapi;
@@ -28,11 +32,14 @@ pub use error::Error;
 pub use ids::{ChatConversationId, DmConversationId};
 pub use join::{Item, Joined};
 pub use page::{Meta, Page};
+pub use policy::{RateLimitPolicy, RetryPolicy};
 pub use problem::{ApiError, ProblemKind};
+pub use rate_limit::{RateLimit, RateLimits};
 pub use request::{
     ChatConversationRequest, ChatConversationsRequest, Direction, DmEventsRequest,
     TweetApiConversationRequest,
 };
+pub use session::{Session, Wait, WaitObserver, WaitReason};
 pub use tweetapi_client::{TweetApiClient, TweetApiClientBuilder};
 pub use tweetapi_page::TweetApiPage;
 pub use validate::InvalidParameter;

@@ -3,6 +3,8 @@
 use bytes::Bytes;
 
 use crate::join::{Item, JoinCache, References};
+use crate::rate_limit::RateLimits;
+use crate::transport::Fetched;
 use crate::x::types::{
     ChatConversation, ChatConversationData, ChatConversationResponse, ChatConversationsMeta,
     ChatConversationsResponse, DmEvent, DmEventsResponse, Expansions, Problem,
@@ -34,6 +36,7 @@ pub struct Page<T> {
     errors: Vec<Problem>,
     meta: Meta,
     body: Bytes,
+    rate_limits: RateLimits,
 }
 
 impl<T> Page<T> {
@@ -79,6 +82,11 @@ impl<T> Page<T> {
         &self.body
     }
 
+    /// The rate-limit windows the response described.
+    pub fn rate_limits(&self) -> &RateLimits {
+        &self.rate_limits
+    }
+
     /// The items joined to this page's own includes.
     pub fn joined(self) -> Vec<Item<T>>
     where
@@ -100,7 +108,7 @@ impl<T> Page<T> {
         includes: Option<Expansions>,
         errors: Vec<Problem>,
         meta: Meta,
-        body: Bytes,
+        (body, rate_limits): (Bytes, RateLimits),
     ) -> Self {
         let mut includes = includes.unwrap_or_default();
         // 2.167 renamed `includes.tweets` to `includes.posts`; one list is
@@ -113,41 +121,58 @@ impl<T> Page<T> {
             errors,
             meta,
             body,
+            rate_limits,
         }
     }
 }
 
 impl Page<DmEvent> {
-    pub(crate) fn from_response(response: DmEventsResponse, body: Bytes) -> Self {
+    pub(crate) fn from_response(fetched: Fetched<DmEventsResponse>) -> Self {
+        let Fetched {
+            value: response,
+            body,
+            rate_limits,
+        } = fetched;
         let meta = response.meta.map(|meta| Meta {
             result_count: meta.result_count,
             next_token: meta.next_token,
             previous_token: meta.previous_token,
             ..Meta::default()
         });
+        let meta = meta.unwrap_or_default();
         Self::new(
             response.data,
             response.includes,
             response.errors,
-            meta.unwrap_or_default(),
-            body,
+            meta,
+            (body, rate_limits),
         )
     }
 }
 
 impl Page<ChatConversation> {
-    pub(crate) fn from_list(response: ChatConversationsResponse, body: Bytes) -> Self {
+    pub(crate) fn from_list(fetched: Fetched<ChatConversationsResponse>) -> Self {
+        let Fetched {
+            value: response,
+            body,
+            rate_limits,
+        } = fetched;
         let meta = chat_meta(response.meta);
         Self::new(
             response.data,
             response.includes,
             response.errors,
             meta,
-            body,
+            (body, rate_limits),
         )
     }
 
-    pub(crate) fn from_one(response: ChatConversationResponse, body: Bytes) -> Self {
+    pub(crate) fn from_one(fetched: Fetched<ChatConversationResponse>) -> Self {
+        let Fetched {
+            value: response,
+            body,
+            rate_limits,
+        } = fetched;
         // 2.167 sends one object; 2.166 a list of one.
         let items = match response.data {
             Some(ChatConversationData::ChatConversation(one)) => vec![one],
@@ -155,7 +180,13 @@ impl Page<ChatConversation> {
             None => Vec::new(),
         };
         let meta = chat_meta(response.meta);
-        Self::new(items, response.includes, response.errors, meta, body)
+        Self::new(
+            items,
+            response.includes,
+            response.errors,
+            meta,
+            (body, rate_limits),
+        )
     }
 }
 

@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use crate::rate_limit::RateLimits;
+
 include!(concat!(env!("OUT_DIR"), "/x_api_problem_kinds.rs"));
 
 /// A refusal from X or TweetAPI, read from any of the error bodies they send:
@@ -30,6 +32,10 @@ pub struct ApiError {
     pub excerpt: Option<String>,
     /// For a 401 or 403 from X: the OAuth 2.0 scopes the endpoint needs.
     pub required_scopes: &'static [&'static str],
+    /// Attempts made before this answer was taken as final.
+    pub attempts: u32,
+    /// The rate-limit windows the response described.
+    pub rate_limits: RateLimits,
 }
 
 /// How much of a body goes into an error, in characters.
@@ -57,6 +63,8 @@ impl ApiError {
             } else {
                 &[]
             },
+            attempts: 1,
+            rate_limits: RateLimits::default(),
         };
         let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
             error.excerpt = Some(excerpt(body));
@@ -111,6 +119,9 @@ impl fmt::Display for ApiError {
         }
         if let Some(excerpt) = &self.excerpt {
             write!(f, ": {excerpt:?}")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
         }
         if !self.required_scopes.is_empty() {
             write!(

@@ -1,51 +1,263 @@
-//! One HTTP exchange: send a checked request and read the whole body.
+//! One HTTP exchange under the client's policies: wait out exhausted rate
+//! limits, retry transient failures, and read the whole body.
+
+use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use reqwest::header::{ACCEPT, HeaderMap, HeaderValue};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use crate::Error;
-use crate::auth::Credentials;
+use crate::policy::reset_jitter;
 use crate::problem::{ApiError, excerpt};
+use crate::rate_limit::RateLimits;
+use crate::session::{Session, Wait, WaitReason};
+
+/// Statuses worth another attempt: the server or a proxy failed for now.
+const RETRYABLE: [u16; 5] = [408, 500, 502, 503, 504];
+
+/// How many 429s one request waits out before giving up; a reset that does
+/// not let a request through three times is not going to.
+const MAX_RATE_LIMIT_WAITS: u32 = 3;
 
 /// A response, read to the end.
 #[derive(Debug)]
 pub(crate) struct Exchange {
-    pub status: u16,
+    pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// Attempts made, the last included.
+    pub attempts: u32,
+    pub rate_limits: RateLimits,
 }
 
-/// Sends a GET with the credential and reads the response.
-pub(crate) async fn get(
+/// The last transport failure and how many attempts came before giving up.
+#[derive(Debug)]
+pub(crate) struct Failed {
+    pub source: reqwest::Error,
+    pub attempts: u32,
+}
+
+impl From<Failed> for Error {
+    fn from(failed: Failed) -> Self {
+        Error::Transport {
+            source: failed.source.without_url(),
+            attempts: failed.attempts,
+        }
+    }
+}
+
+/// Before an operation's first request: waits out a window the last response
+/// said was exhausted, or refuses at once when the wait is longer than the
+/// policy allows.
+pub(crate) async fn preflight(session: &Session, operation: &'static str) -> Result<(), Error> {
+    if let Some((wait, reset)) = session.limiter.wait_before(operation, Utc::now()) {
+        if !session.rate_limit.accepts(wait) {
+            return Err(Error::RateLimited {
+                reset: Some(reset),
+                error: None,
+            });
+        }
+        pause(
+            session,
+            WaitReason::RateLimitExhausted,
+            wait + reset_jitter(wait),
+            Some(reset),
+        )
+        .await;
+    }
+    Ok(())
+}
+
+/// Sends `request`, retrying what is safe to retry, and reads the response.
+///
+/// A 429 whose reset the policy accepts is waited out and the same request
+/// sent again. Other statuses come back as they are; [`Exchange::decode`]
+/// turns them into errors.
+pub(crate) async fn send(
     http: &reqwest::Client,
-    credentials: &Credentials,
-    url: reqwest::Url,
-) -> Result<Exchange, Error> {
-    let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-    credentials.apply(request.headers_mut());
-    request
-        .headers_mut()
-        .insert(ACCEPT, HeaderValue::from_static("application/json"));
+    session: &Session,
+    operation: &'static str,
+    request: reqwest::Request,
+) -> Result<Exchange, Failed> {
+    // The path carries no secret; the query may (TweetAPI's auth token).
+    let span = tracing::debug_span!(
+        "x_dm.request",
+        operation,
+        method = %request.method(),
+        path = %request.url().path(),
+    );
+    attempt_until_done(http, session, operation, request)
+        .instrument(span)
+        .await
+}
+
+async fn attempt_until_done(
+    http: &reqwest::Client,
+    session: &Session,
+    operation: &'static str,
+    mut request: reqwest::Request,
+) -> Result<Exchange, Failed> {
+    let repeatable = request.method().is_idempotent();
+    let mut attempts = 0;
+    let mut rate_limit_waits = 0;
+    loop {
+        attempts += 1;
+        // A request that is not safe to repeat, or whose body streams, gets
+        // one try.
+        let copy = if repeatable {
+            request.try_clone()
+        } else {
+            None
+        };
+        let outcome = read(http, request).await;
+        let retry = match &outcome {
+            Ok((status, headers, body)) => {
+                let rate_limits = RateLimits::from_headers(headers);
+                session.limiter.record(operation, &rate_limits);
+                tracing::debug!(attempt = attempts, status = status.as_u16(), "response");
+                if *status == StatusCode::TOO_MANY_REQUESTS {
+                    let reset = reset_time(headers, body);
+                    let wait = reset
+                        .and_then(|at| (at - Utc::now()).to_std().ok())
+                        .unwrap_or_default();
+                    (reset.is_some()
+                        && session.rate_limit.accepts(wait)
+                        && rate_limit_waits < MAX_RATE_LIMIT_WAITS)
+                        .then(|| {
+                            (
+                                WaitReason::TooManyRequests,
+                                wait + reset_jitter(wait),
+                                reset,
+                            )
+                        })
+                } else if RETRYABLE.contains(&status.as_u16())
+                    && attempts < session.retry.max_attempts
+                {
+                    let delay = retry_after(headers)
+                        .filter(|delay| session.rate_limit.accepts(*delay))
+                        .unwrap_or_else(|| session.retry.backoff(attempts));
+                    Some((WaitReason::Retry { attempt: attempts }, delay, None))
+                } else {
+                    None
+                }
+            }
+            Err(failure) => {
+                tracing::debug!(attempt = attempts, error = %DisplayWithoutUrl(failure), "transport failure");
+                (is_transient(failure) && attempts < session.retry.max_attempts).then(|| {
+                    (
+                        WaitReason::Retry { attempt: attempts },
+                        session.retry.backoff(attempts),
+                        None,
+                    )
+                })
+            }
+        };
+        match (retry, copy) {
+            (Some((reason, duration, until)), Some(next)) => {
+                if reason == WaitReason::TooManyRequests {
+                    // Waiting out a reset is not a failed attempt.
+                    rate_limit_waits += 1;
+                    attempts -= 1;
+                }
+                pause(session, reason, duration, until).await;
+                request = next;
+            }
+            _ => {
+                return match outcome {
+                    Ok((status, headers, body)) => Ok(Exchange {
+                        rate_limits: RateLimits::from_headers(&headers),
+                        status,
+                        headers,
+                        body,
+                        attempts,
+                    }),
+                    Err(source) => Err(Failed { source, attempts }),
+                };
+            }
+        }
+    }
+}
+
+/// reqwest's message without the URL, whose query may hold a secret.
+struct DisplayWithoutUrl<'a>(&'a reqwest::Error);
+
+impl std::fmt::Display for DisplayWithoutUrl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut error = self.0.to_string();
+        if let Some(url) = self.0.url() {
+            error = error.replace(url.as_str(), "<url>");
+        }
+        f.write_str(&error)
+    }
+}
+
+/// Sends one attempt and reads its body to the end. A body cut short is a
+/// transport failure like any other.
+async fn read(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
     let response = http.execute(request).await?;
-    let status = response.status().as_u16();
+    let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await?;
-    Ok(Exchange {
-        status,
-        headers,
-        body,
-    })
+    Ok((status, headers, body))
+}
+
+fn is_transient(error: &reqwest::Error) -> bool {
+    error.is_timeout() || error.is_connect() || error.is_request() || error.is_body()
+}
+
+async fn pause(
+    session: &Session,
+    reason: WaitReason,
+    duration: Duration,
+    until: Option<DateTime<Utc>>,
+) {
+    tracing::info!(?reason, wait_ms = duration.as_millis() as u64, "waiting");
+    if let Some(observer) = &session.on_wait {
+        observer(&Wait {
+            reason,
+            duration,
+            until,
+        });
+    }
+    tokio::time::sleep(duration).await;
+}
+
+fn header_number(headers: &HeaderMap, name: &str) -> Option<i64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let seconds = header_number(headers, "retry-after")?;
+    Some(Duration::from_secs(u64::try_from(seconds).ok()?))
+}
+
+/// When a 429's limit resets: `x-rate-limit-reset` (Unix seconds), else
+/// `Retry-After` (seconds), else TweetAPI's `details.retryAfter` in the body.
+fn reset_time(headers: &HeaderMap, body: &[u8]) -> Option<DateTime<Utc>> {
+    if let Some(at) = header_number(headers, "x-rate-limit-reset") {
+        return DateTime::from_timestamp(at, 0);
+    }
+    let after = retry_after(headers).or_else(|| {
+        let error = ApiError::from_body(429, body, &[]);
+        error.retry_after_secs().map(Duration::from_secs)
+    })?;
+    Some(Utc::now() + after)
 }
 
 impl Exchange {
-    /// The body as `T` for a 2xx, or the error the body describes.
+    /// The body as `T` for a 2xx, or the error the response describes.
     ///
     /// `scopes` are the OAuth 2.0 scopes of the operation, named in the error
     /// of a 401 or 403.
     pub fn decode<T: DeserializeOwned>(&self, scopes: &'static [&'static str]) -> Result<T, Error> {
-        if !(200..300).contains(&self.status) {
+        if !self.status.is_success() {
             return Err(self.error(scopes));
         }
         // The plain decoder is the fast path; the path-tracking one only runs
@@ -57,11 +269,10 @@ impl Exchange {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
             Err(error) => (error.path().to_string(), error.into_inner().to_string()),
-            // Cannot happen: the same bytes just failed. Say so rather than panic.
             Ok(_) => (".".to_owned(), "failed to decode".to_owned()),
         };
         Error::Decode {
-            status: self.status,
+            status: self.status.as_u16(),
             path,
             message,
             excerpt: excerpt(&self.body),
@@ -70,29 +281,56 @@ impl Exchange {
 
     /// The error a non-2xx response describes.
     pub fn error(&self, scopes: &'static [&'static str]) -> Error {
-        let error = ApiError::from_body(self.status, &self.body, scopes);
-        if self.status == 429 {
-            let reset = self.reset_time(&error);
+        let mut error = ApiError::from_body(self.status.as_u16(), &self.body, scopes);
+        error.attempts = self.attempts;
+        error.rate_limits = self.rate_limits;
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
             Error::RateLimited {
-                reset,
-                error: Box::new(error),
+                reset: reset_time(&self.headers, &self.body),
+                error: Some(Box::new(error)),
             }
         } else {
             Error::Api(Box::new(error))
         }
     }
 
-    /// When a 429's limit resets: `x-rate-limit-reset` (Unix seconds), else
-    /// `Retry-After` (seconds), else TweetAPI's `details.retryAfter`.
-    fn reset_time(&self, error: &ApiError) -> Option<DateTime<Utc>> {
-        let header = |name: &str| -> Option<i64> {
-            self.headers.get(name)?.to_str().ok()?.trim().parse().ok()
-        };
-        if let Some(at) = header("x-rate-limit-reset") {
-            return DateTime::from_timestamp(at, 0);
-        }
-        let after = header("retry-after")
-            .or_else(|| error.retry_after_secs().and_then(|s| i64::try_from(s).ok()))?;
-        Some(Utc::now() + chrono::Duration::seconds(after))
+    /// The exchange as a `reqwest::Response` again, for progenitor's decoding.
+    pub fn into_response(self) -> reqwest::Response {
+        let mut response = http::Response::new(self.body);
+        *response.status_mut() = self.status;
+        *response.headers_mut() = self.headers;
+        reqwest::Response::from(response)
     }
+}
+
+/// A decoded response with what the facade keeps of the exchange.
+pub(crate) struct Fetched<T> {
+    pub value: T,
+    pub body: Bytes,
+    pub rate_limits: RateLimits,
+}
+
+/// Waits out an exhausted window if allowed, sends a GET under the retry
+/// policy and decodes it. Both facade clients fetch through here.
+pub(crate) async fn fetch<T: DeserializeOwned>(
+    http: &reqwest::Client,
+    session: &Session,
+    operation: &'static str,
+    url: reqwest::Url,
+    scopes: &'static [&'static str],
+) -> Result<Fetched<T>, Error> {
+    preflight(session, operation).await?;
+    let mut request = reqwest::Request::new(reqwest::Method::GET, url);
+    session.credentials.apply(request.headers_mut());
+    request.headers_mut().insert(
+        reqwest::header::ACCEPT,
+        reqwest::header::HeaderValue::from_static("application/json"),
+    );
+    let exchange = send(http, session, operation, request).await?;
+    let value = exchange.decode(scopes)?;
+    Ok(Fetched {
+        value,
+        body: exchange.body,
+        rate_limits: exchange.rate_limits,
+    })
 }

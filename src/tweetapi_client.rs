@@ -1,17 +1,17 @@
 //! The TweetAPI client: one account's DM conversations through its session.
 
 use std::fmt;
-use std::time::Duration;
 
-use bytes::Bytes;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 
 use crate::auth::Credentials;
-use crate::client::{HttpOptions, endpoint_url};
 use crate::connect::TWEETAPI_BASE_URL;
+use crate::options::{HttpOptions, endpoint_url, option_setters};
 use crate::request::TweetApiConversationRequest;
-use crate::{Error, transport, validate};
+use crate::session::Session;
+use crate::transport::{self, Fetched};
+use crate::{Error, validate};
 
 /// A client for TweetAPI, acting for one X account.
 ///
@@ -21,7 +21,7 @@ use crate::{Error, transport, validate};
 #[derive(Clone)]
 pub struct TweetApiClient {
     http: reqwest::Client,
-    credentials: Credentials,
+    session: Session,
     auth_token: SecretString,
     proxy: Option<SecretString>,
     base_url: reqwest::Url,
@@ -81,11 +81,9 @@ impl TweetApiClient {
         &self,
         method: &'static str,
         url: reqwest::Url,
-    ) -> Result<(T, Bytes), Error> {
+    ) -> Result<Fetched<T>, Error> {
         validate::check(validate::TWEETAPI, method, &url)?;
-        let exchange = transport::get(&self.http, &self.credentials, url).await?;
-        let value = exchange.decode(&[])?;
-        Ok((value, exchange.body))
+        transport::fetch(&self.http, &self.session, method, url, &[]).await
     }
 }
 
@@ -93,7 +91,7 @@ impl fmt::Debug for TweetApiClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TweetApiClient")
             .field("base_url", &self.base_url.as_str())
-            .field("credentials", &self.credentials)
+            .field("session", &self.session)
             .field("auth_token", &self.auth_token)
             .field("proxy", &self.proxy)
             .finish_non_exhaustive()
@@ -118,48 +116,20 @@ impl TweetApiClientBuilder {
         self
     }
 
-    /// The API root, `https://api.tweetapi.com` by default.
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.options.base_url = Some(base_url.into());
-        self
-    }
-
-    /// How long a whole request may take (30 s by default).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-
-    /// How long connecting may take (10 s by default).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.options.connect_timeout = timeout;
-        self
-    }
-
-    /// The `User-Agent` to send instead of `x-dm/<version>`.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.options.user_agent = Some(user_agent.into());
-        self
-    }
-
-    /// A `reqwest::Client` of the caller's own.
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.options.http = Some(http);
-        self
-    }
+    option_setters!("https://api.tweetapi.com");
 
     /// The client, or why it cannot be built.
     pub fn build(self) -> Result<TweetApiClient, Error> {
         let credentials = self.credentials?;
-        let (http, base_url) = self.options.build(TWEETAPI_BASE_URL)?;
+        let (http, base_url, session) = self.options.build(TWEETAPI_BASE_URL, credentials)?;
         let generated = crate::tweetapi::Client::new_with_client(
             base_url.as_str().trim_end_matches('/'),
             http.clone(),
-            credentials.clone(),
+            session.clone(),
         );
         Ok(TweetApiClient {
             http,
-            credentials,
+            session,
             auth_token: self.auth_token,
             proxy: self.proxy,
             base_url,

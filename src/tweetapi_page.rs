@@ -4,6 +4,8 @@
 use bytes::Bytes;
 
 use crate::join::{Item, JoinCache, References};
+use crate::rate_limit::RateLimits;
+use crate::transport::Fetched;
 use crate::tweetapi::types::{
     ConversationInfo, ConversationPage, ConversationResponse, Message, Pagination, User,
     WrappedData,
@@ -18,6 +20,7 @@ pub struct TweetApiPage {
     has_more: Option<bool>,
     next_cursor: Option<String>,
     body: Bytes,
+    rate_limits: RateLimits,
 }
 
 impl TweetApiPage {
@@ -66,6 +69,12 @@ impl TweetApiPage {
         &self.body
     }
 
+    /// Rate-limit windows, if TweetAPI ever sends their headers (it documents
+    /// that it does not).
+    pub fn rate_limits(&self) -> &RateLimits {
+        &self.rate_limits
+    }
+
     /// The messages joined to this page's users.
     pub fn joined(self) -> Vec<Item<Message, User>> {
         let mut cache = JoinCache::new(usize::MAX);
@@ -78,7 +87,18 @@ impl TweetApiPage {
         self.messages
     }
 
-    pub(crate) fn from_response(response: ConversationResponse, body: Bytes) -> Self {
+    pub(crate) fn from_response(fetched: Fetched<ConversationResponse>) -> Self {
+        let Fetched {
+            value,
+            body,
+            rate_limits,
+        } = fetched;
+        let mut page = Self::from_shape(value, body);
+        page.rate_limits = rate_limits;
+        page
+    }
+
+    fn from_shape(response: ConversationResponse, body: Bytes) -> Self {
         match response {
             ConversationResponse::ConversationPage(page) => Self::from_page(page, body),
             ConversationResponse::WrappedConversationPage(wrapper) => {
@@ -96,6 +116,7 @@ impl TweetApiPage {
                         has_more: None,
                         next_cursor: None,
                         body,
+                        rate_limits: RateLimits::default(),
                     },
                 };
                 page.next_cursor = page.next_cursor.or_else(|| first_cursor(outer));
@@ -114,6 +135,7 @@ impl TweetApiPage {
             has_more: page.has_more,
             next_cursor,
             body,
+            rate_limits: RateLimits::default(),
         }
     }
 }

@@ -3,11 +3,34 @@
 
 mod common;
 
-use common::{AUTH_TOKEN, fixture, fixtures_of, tweetapi_client, x_client};
+use common::{ACCESS_TOKEN, API_KEY, AUTH_TOKEN, fixture, fixtures_of};
 use httpmock::prelude::*;
 use progenitor_client::Error;
 use x_dm::tweetapi::types as ta;
 use x_dm::x::types as xt;
+
+/// Clients that take each answer as final: these tests are about decoding,
+/// and the error fixtures' 429s and 503s would otherwise be waited out.
+fn one_attempt(credentials: x_dm::Credentials) -> x_dm::Session {
+    x_dm::Session::new(credentials)
+        .with_retry(x_dm::RetryPolicy::attempts(1))
+        .with_rate_limit(x_dm::RateLimitPolicy::Fail)
+}
+
+fn http() -> reqwest::Client {
+    x_dm::connect::install_tls_provider();
+    reqwest::Client::new()
+}
+
+fn x_client(server: &MockServer) -> x_dm::x::Client {
+    let session = one_attempt(x_dm::Credentials::bearer(ACCESS_TOKEN).unwrap());
+    x_dm::x::Client::new_with_client(&server.base_url(), http(), session)
+}
+
+fn tweetapi_client(server: &MockServer) -> x_dm::tweetapi::Client {
+    let session = one_attempt(x_dm::Credentials::api_key(API_KEY).unwrap());
+    x_dm::tweetapi::Client::new_with_client(&server.base_url(), http(), session)
+}
 
 fn serve<'a>(server: &'a MockServer, path: &str, status: u16, body: &str) -> httpmock::Mock<'a> {
     server.mock(|when, then| {

@@ -89,10 +89,10 @@ impl<'c> ChatConversationRequest<'c> {
         query.value("user.fields", self.user_fields.as_ref());
         let path = ["2", "chat", "conversations", self.conversation_id.as_str()];
         let url = self.client.url(&path, &query.into_pairs());
-        let (response, body) = self
+        let fetched = self
             .client
             .fetch::<ChatConversationResponse>(METHOD, url)
             .await?;
-        Ok(Page::from_one(response, body))
+        Ok(Page::from_one(fetched))
     }
 }

@@ -132,10 +132,10 @@ impl<'c> ChatConversationsRequest<'c> {
         let url = self
             .client
             .url(&["2", "chat", "conversations"], &query.into_pairs());
-        let (response, body) = self
+        let fetched = self
             .client
             .fetch::<ChatConversationsResponse>(METHOD, url)
             .await?;
-        Ok(Page::from_list(response, body))
+        Ok(Page::from_list(fetched))
     }
 }

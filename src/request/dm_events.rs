@@ -198,8 +198,8 @@ impl<'c> DmEventsRequest<'c> {
             "dm_events",
         ];
         let url = self.client.url(&path, &query.into_pairs());
-        let (response, body) = self.client.fetch::<DmEventsResponse>(METHOD, url).await?;
-        Ok(Page::from_response(response, body))
+        let fetched = self.client.fetch::<DmEventsResponse>(METHOD, url).await?;
+        Ok(Page::from_response(fetched))
     }
 
     fn check(&self) -> Result<(), Error> {

@@ -69,10 +69,10 @@ impl<'c> TweetApiConversationRequest<'c> {
         let url = self
             .client
             .url(&["tw-v2", "interaction", "conversation"], &query);
-        let (response, body) = self
+        let fetched = self
             .client
             .fetch::<ConversationResponse>(METHOD, url)
             .await?;
-        Ok(TweetApiPage::from_response(response, body))
+        Ok(TweetApiPage::from_response(fetched))
     }
 }
