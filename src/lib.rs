@@ -5,6 +5,8 @@ mod auth;
 mod client;
 pub mod connect;
 mod error;
+#[cfg(test)]
+mod fuzz_tests;
 mod hooks;
 mod ids;
 mod join;

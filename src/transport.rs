@@ -208,8 +208,15 @@ async fn read(
     Ok((status, headers, body))
 }
 
+/// Whether another attempt may fare better. reqwest reports a body cut short
+/// while reading `bytes()` as a decode error wrapping the body error; JSON is
+/// decoded separately, so every decode error reqwest raises is of that kind.
 fn is_transient(error: &reqwest::Error) -> bool {
-    error.is_timeout() || error.is_connect() || error.is_request() || error.is_body()
+    error.is_timeout()
+        || error.is_connect()
+        || error.is_request()
+        || error.is_body()
+        || error.is_decode()
 }
 
 async fn pause(
