@@ -1,7 +1,5 @@
 //! The X API client: DM events and Chat conversations.
 
-use serde::de::DeserializeOwned;
-
 use crate::auth::Credentials;
 use crate::connect::X_API_BASE_URL;
 use crate::options::{HttpOptions, endpoint_url, option_setters};
@@ -79,7 +77,7 @@ impl Client {
     }
 
     /// Checks, sends and decodes one request of the generated method `method`.
-    pub(crate) async fn fetch<T: DeserializeOwned>(
+    pub(crate) async fn fetch<T: crate::explain::Explain>(
         &self,
         method: &'static str,
         url: reqwest::Url,

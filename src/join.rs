@@ -9,7 +9,9 @@ use std::collections::{HashMap, VecDeque};
 use std::ops::Deref;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
 use crate::normalize::DmEventExt;
 use crate::x::types::{ChatConversation, DmEvent, Expansions, Media, Tweet, User};
@@ -40,17 +42,25 @@ impl<U> Default for Joined<U> {
 #[derive(Debug, Clone)]
 pub struct Item<T, U = User> {
     value: T,
+    /// The item's JSON as the API sent it, a view of the page body.
+    raw: Option<Bytes>,
     joined: Arc<Joined<U>>,
 }
 
 impl<T, U> Item<T, U> {
-    pub(crate) fn new(value: T, joined: Arc<Joined<U>>) -> Self {
-        Self { value, joined }
+    pub(crate) fn new(value: T, raw: Option<Bytes>, joined: Arc<Joined<U>>) -> Self {
+        Self { value, raw, joined }
     }
 
     /// The item without its joins.
     pub fn into_inner(self) -> T {
         self.value
+    }
+
+    /// The item's JSON exactly as the API sent it, unknown fields, `null`s and
+    /// empty lists included.
+    pub fn raw_json(&self) -> Option<&str> {
+        std::str::from_utf8(self.raw.as_ref()?).ok()
     }
 
     /// A user this item refers to, if the API included it.
@@ -77,8 +87,16 @@ impl<T, U> Deref for Item<T, U> {
 }
 
 impl<T: Serialize, U> Serialize for Item<T, U> {
+    /// Writes the JSON the API sent, so that nothing it sent is lost; the
+    /// decoded value where that JSON is not at hand.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.value.serialize(serializer)
+        match self
+            .raw_json()
+            .and_then(|text| serde_json::from_str::<&RawValue>(text).ok())
+        {
+            Some(raw) => raw.serialize(serializer),
+            None => self.value.serialize(serializer),
+        }
     }
 }
 
@@ -123,6 +141,9 @@ impl Item<ChatConversation> {
         self.value.participant_ids.iter().map(|id| self.user(id))
     }
 }
+
+/// An item with its JSON as the API sent it, when that is at hand.
+pub(crate) type WithRaw<T> = (T, Option<Bytes>);
 
 /// The ids an item points to, so that a page knows what to join. Implemented
 /// for the items of this crate's endpoints; it cannot be named outside it.
@@ -245,9 +266,9 @@ impl<U> JoinCache<U> {
     }
 
     /// Joins each item to what the cache holds for it.
-    pub fn join<T: References>(&self, items: Vec<T>) -> Vec<Item<T, U>> {
+    pub fn join<T: References>(&self, items: Vec<WithRaw<T>>) -> Vec<Item<T, U>> {
         let mut joined = Joined::default();
-        for item in &items {
+        for (item, _) in &items {
             self.users.pick(&item.user_ids(), &mut joined.users);
             self.media.pick(&item.media_keys(), &mut joined.media);
             self.tweets.pick(&item.tweet_ids(), &mut joined.tweets);
@@ -255,7 +276,7 @@ impl<U> JoinCache<U> {
         let joined = Arc::new(joined);
         items
             .into_iter()
-            .map(|item| Item::new(item, Arc::clone(&joined)))
+            .map(|(item, raw)| Item::new(item, raw, Arc::clone(&joined)))
             .collect()
     }
 
@@ -306,7 +327,7 @@ mod tests {
         let mut cache = JoinCache::new(2);
         cache.add_users(["1", "2", "3"].map(|id| (id.to_owned(), user(id))));
         assert_eq!(cache.len(), 2);
-        let joined = cache.join(vec![event("1"), event("3")]);
+        let joined = cache.join(vec![(event("1"), None), (event("3"), None)]);
         assert!(joined[0].sender().is_none(), "the oldest user is forgotten");
         assert_eq!(joined[1].sender().unwrap().username.as_deref(), Some("u3"));
     }
@@ -314,7 +335,7 @@ mod tests {
     #[test]
     fn an_unresolved_reference_is_none() {
         let cache = JoinCache::new(10);
-        let joined = cache.join(vec![event("42")]);
+        let joined = cache.join(vec![(event("42"), None)]);
         assert!(joined[0].sender().is_none());
         assert_eq!(joined[0].participants().count(), 0);
     }

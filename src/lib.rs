@@ -5,6 +5,7 @@ mod auth;
 mod client;
 pub mod connect;
 mod error;
+mod explain;
 #[cfg(test)]
 mod fuzz_tests;
 mod hooks;
@@ -17,6 +18,7 @@ mod paginate;
 mod policy;
 mod problem;
 mod rate_limit;
+mod raw;
 mod request;
 mod session;
 pub mod timestamp;
@@ -25,6 +27,8 @@ pub mod tweetapi;
 mod tweetapi_client;
 mod tweetapi_page;
 pub mod validate;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod wire;
 pub mod x;
 

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 
-use crate::join::{Item, JoinCache, References};
+use crate::join::{Item, JoinCache, References, WithRaw};
 use crate::rate_limit::RateLimits;
 use crate::transport::Fetched;
 use crate::x::types::{
@@ -32,6 +32,9 @@ pub struct Meta {
 #[derive(Debug)]
 pub struct Page<T> {
     items: Vec<T>,
+    /// Each item's JSON as sent, aligned with `items` (empty if the body
+    /// could not be cut up, which decoding makes unlikely).
+    raw_items: Vec<Bytes>,
     includes: Expansions,
     errors: Vec<Problem>,
     meta: Meta,
@@ -97,10 +100,17 @@ impl<T> Page<T> {
         cache.join(items)
     }
 
-    /// Moves the includes into a stream's cache and hands back the items.
-    pub(crate) fn merge_into(self, cache: &mut JoinCache) -> Vec<T> {
+    /// Each item's JSON exactly as the API sent it, in the order of
+    /// [`items`](Self::items).
+    pub fn raw_items(&self) -> &[Bytes] {
+        &self.raw_items
+    }
+
+    /// Moves the includes into a stream's cache and hands back the items,
+    /// each with its JSON as sent.
+    pub(crate) fn merge_into(self, cache: &mut JoinCache) -> Vec<WithRaw<T>> {
         cache.add(self.includes);
-        self.items
+        pair_raw(self.items, self.raw_items)
     }
 
     fn new(
@@ -115,7 +125,12 @@ impl<T> Page<T> {
         // enough for a caller.
         let posts = std::mem::take(&mut includes.posts);
         includes.tweets.extend(posts);
+        let mut raw_items = crate::raw::x_items(&body);
+        if raw_items.len() != items.len() {
+            raw_items.clear();
+        }
         Self {
+            raw_items,
             items,
             includes,
             errors,
@@ -199,4 +214,13 @@ fn chat_meta(meta: Option<ChatConversationsMeta>) -> Meta {
         ..Meta::default()
     })
     .unwrap_or_default()
+}
+
+/// Pairs items with their JSON; without JSON for every item, none gets any.
+pub(crate) fn pair_raw<T>(items: Vec<T>, raw: Vec<Bytes>) -> Vec<WithRaw<T>> {
+    if raw.len() == items.len() {
+        items.into_iter().zip(raw.into_iter().map(Some)).collect()
+    } else {
+        items.into_iter().map(|item| (item, None)).collect()
+    }
 }

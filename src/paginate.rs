@@ -7,7 +7,7 @@ use std::future::Future;
 use futures::stream::{self, Stream, StreamExt};
 
 use crate::Error;
-use crate::join::{DEFAULT_CACHE_CAPACITY, Item, JoinCache, References};
+use crate::join::{DEFAULT_CACHE_CAPACITY, Item, JoinCache, References, WithRaw};
 
 enum Next {
     Fetch(Option<String>),
@@ -73,7 +73,7 @@ where
 /// twice. Only the previous page's ids are remembered, so memory stays flat.
 pub(crate) fn items<'a, S, P, T, U>(
     pages: S,
-    split: fn(P, &mut JoinCache<U>) -> Vec<T>,
+    split: fn(P, &mut JoinCache<U>) -> Vec<WithRaw<T>>,
 ) -> impl Stream<Item = Result<Item<T, U>, Error>> + 'a
 where
     S: Stream<Item = Result<P, Error>> + Unpin + 'a,
@@ -98,10 +98,13 @@ where
                     Err(error) => return Some((Err(error), (pages, cache, ready, previous))),
                     Ok(page) => {
                         let items = split(page, &mut cache);
-                        let ids = items.iter().map(|item| item.item_id().to_owned()).collect();
-                        let fresh: Vec<T> = items
+                        let ids = items
+                            .iter()
+                            .map(|(item, _)| item.item_id().to_owned())
+                            .collect();
+                        let fresh: Vec<_> = items
                             .into_iter()
-                            .filter(|item| !previous.contains(item.item_id()))
+                            .filter(|(item, _)| !previous.contains(item.item_id()))
                             .collect();
                         previous = ids;
                         ready.extend(cache.join(fresh));

@@ -7,10 +7,10 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::Error;
+use crate::explain::Explain;
 use crate::policy::reset_jitter;
 use crate::problem::{ApiError, excerpt};
 use crate::rate_limit::RateLimits;
@@ -263,7 +263,7 @@ impl Exchange {
     ///
     /// `scopes` are the OAuth 2.0 scopes of the operation, named in the error
     /// of a 401 or 403.
-    pub fn decode<T: DeserializeOwned>(&self, scopes: &'static [&'static str]) -> Result<T, Error> {
+    pub fn decode<T: Explain>(&self, scopes: &'static [&'static str]) -> Result<T, Error> {
         if !self.status.is_success() {
             return Err(self.error(scopes));
         }
@@ -272,12 +272,8 @@ impl Exchange {
         serde_json::from_slice(&self.body).map_err(|_| self.decode_error::<T>())
     }
 
-    fn decode_error<T: DeserializeOwned>(&self) -> Error {
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(error) => (error.path().to_string(), error.into_inner().to_string()),
-            Ok(_) => (".".to_owned(), "failed to decode".to_owned()),
-        };
+    fn decode_error<T: Explain>(&self) -> Error {
+        let (path, message) = T::explain(&self.body);
         Error::Decode {
             status: self.status.as_u16(),
             path,
@@ -319,7 +315,7 @@ pub(crate) struct Fetched<T> {
 
 /// Waits out an exhausted window if allowed, sends a GET under the retry
 /// policy and decodes it. Both facade clients fetch through here.
-pub(crate) async fn fetch<T: DeserializeOwned>(
+pub(crate) async fn fetch<T: Explain>(
     http: &reqwest::Client,
     session: &Session,
     operation: &'static str,

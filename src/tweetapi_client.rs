@@ -3,7 +3,6 @@
 use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::de::DeserializeOwned;
 
 use crate::auth::Credentials;
 use crate::connect::TWEETAPI_BASE_URL;
@@ -77,7 +76,7 @@ impl TweetApiClient {
         endpoint_url(&self.base_url, path, query)
     }
 
-    pub(crate) async fn fetch<T: DeserializeOwned>(
+    pub(crate) async fn fetch<T: crate::explain::Explain>(
         &self,
         method: &'static str,
         url: reqwest::Url,

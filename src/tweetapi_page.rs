@@ -3,7 +3,8 @@
 
 use bytes::Bytes;
 
-use crate::join::{Item, JoinCache, References};
+use crate::join::{Item, JoinCache, References, WithRaw};
+use crate::page::pair_raw;
 use crate::rate_limit::RateLimits;
 use crate::transport::Fetched;
 use crate::tweetapi::types::{
@@ -15,6 +16,8 @@ use crate::tweetapi::types::{
 #[derive(Debug)]
 pub struct TweetApiPage {
     messages: Vec<Message>,
+    /// Each message's JSON as sent, aligned with `messages`.
+    raw_messages: Vec<Bytes>,
     users: Vec<User>,
     conversation: Option<ConversationInfo>,
     has_more: Option<bool>,
@@ -82,9 +85,15 @@ impl TweetApiPage {
         cache.join(messages)
     }
 
-    pub(crate) fn merge_into(self, cache: &mut JoinCache<User>) -> Vec<Message> {
+    /// Each message's JSON exactly as TweetAPI sent it, in the order of
+    /// [`messages`](Self::messages).
+    pub fn raw_messages(&self) -> &[Bytes] {
+        &self.raw_messages
+    }
+
+    pub(crate) fn merge_into(self, cache: &mut JoinCache<User>) -> Vec<WithRaw<Message>> {
         cache.add_users(self.users.into_iter().map(|user| (user.id.clone(), user)));
-        self.messages
+        pair_raw(self.messages, self.raw_messages)
     }
 
     pub(crate) fn from_response(fetched: Fetched<ConversationResponse>) -> Self {
@@ -95,6 +104,10 @@ impl TweetApiPage {
         } = fetched;
         let mut page = Self::from_shape(value, body);
         page.rate_limits = rate_limits;
+        let raw = crate::raw::tweetapi_messages(&page.body);
+        if raw.len() == page.messages.len() {
+            page.raw_messages = raw;
+        }
         page
     }
 
@@ -111,6 +124,7 @@ impl TweetApiPage {
                     WrappedData::ConversationPage(page) => Self::from_page(page, body),
                     WrappedData::Array(messages) => Self {
                         messages,
+                        raw_messages: Vec::new(),
                         users: Vec::new(),
                         conversation: None,
                         has_more: None,
@@ -130,6 +144,7 @@ impl TweetApiPage {
         let next_cursor = first_cursor([page.cursor, page.next_cursor, next_of(page.pagination)]);
         Self {
             messages: page.messages,
+            raw_messages: Vec::new(),
             users: page.users,
             conversation: page.conversation_info,
             has_more: page.has_more,
