@@ -21,14 +21,14 @@ mod rate_limit;
 mod raw;
 mod request;
 mod session;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod timestamp;
 mod transport;
 pub mod tweetapi;
 mod tweetapi_client;
 mod tweetapi_page;
 pub mod validate;
-#[cfg(feature = "testing")]
-pub mod testing;
 pub mod wire;
 pub mod x;
 

@@ -1,0 +1,344 @@
+//! The export loop: pages in, formatted items out, a checkpoint after each
+//! complete page.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io;
+use std::path::PathBuf;
+
+use bytes::Bytes;
+use futures::TryStreamExt;
+use futures::stream::BoxStream;
+use serde::Serialize;
+use x_dm::x::types::{ChatConversation, DmEvent, Problem};
+use x_dm::{Page, TweetApiPage};
+
+use crate::args::{Amount, Format};
+use crate::checkpoint::{Checkpoint, reopen_output};
+use crate::output::{Output, Row};
+use crate::progress::Progress;
+
+/// Why a run failed, and so its exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// Invalid input: nothing was sent. Exit code 2.
+    Usage(String),
+    /// Anything else. Exit code 1.
+    Run(String),
+    /// The reader of standard output went away (`x-dm ... | head`): stop
+    /// without a message, as other command-line tools do.
+    ClosedPipe,
+}
+
+impl From<x_dm::Error> for Failure {
+    fn from(error: x_dm::Error) -> Self {
+        match error {
+            x_dm::Error::InvalidInput(_) | x_dm::Error::InvalidCredential { .. } => {
+                Failure::Usage(error.to_string())
+            }
+            other => Failure::Run(other.to_string()),
+        }
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Self {
+        match error.kind() {
+            io::ErrorKind::BrokenPipe => Failure::ClosedPipe,
+            _ => Failure::Run(error.to_string()),
+        }
+    }
+}
+
+/// When to stop.
+#[derive(Clone, Copy, Debug)]
+pub enum Stop {
+    /// After the first page.
+    OnePage,
+    /// After this many items.
+    Items(u64),
+    /// At the last page.
+    All,
+}
+
+impl From<Amount> for Stop {
+    fn from(amount: Amount) -> Self {
+        match (amount.all, amount.limit) {
+            (true, _) => Stop::All,
+            (false, Some(limit)) => Stop::Items(limit),
+            (false, None) => Stop::OnePage,
+        }
+    }
+}
+
+impl Stop {
+    /// The page size that fetches no more than needed: `--limit 5` asks for 5.
+    pub fn page_size(self, asked: Option<i32>) -> Option<i32> {
+        match (asked, self) {
+            (Some(asked), _) => Some(asked),
+            (None, Stop::Items(limit)) => Some(limit.clamp(1, 100) as i32),
+            (None, _) => None,
+        }
+    }
+}
+
+/// One export: what it is, where it goes, when it stops.
+pub struct Plan {
+    pub command: &'static str,
+    pub target: String,
+    pub format: Format,
+    pub stop: Stop,
+    pub start: Option<String>,
+    pub checkpoint: Option<PathBuf>,
+    pub output: Option<PathBuf>,
+}
+
+/// A page as the export loop needs it.
+pub trait ExportPage {
+    /// The body as the API sent it.
+    fn body(&self) -> &[u8];
+    /// The items as rows; `names` maps user ids to handles across pages.
+    fn rows(&self, names: &mut Names) -> Vec<Row>;
+    /// The partial errors the page carried.
+    fn warnings(&self) -> Vec<String>;
+    /// The token of the page to follow, or `None` at the end.
+    fn continuation(&self) -> Option<String>;
+}
+
+/// User handles seen so far, by id, for the table's sender column.
+#[derive(Default)]
+pub struct Names(HashMap<String, String>);
+
+impl Names {
+    fn learn(&mut self, id: &str, username: Option<&str>) {
+        if let Some(username) = username {
+            self.0.insert(id.to_owned(), format!("@{username}"));
+        }
+    }
+
+    fn show(&self, id: Option<&str>) -> String {
+        match id {
+            Some(id) => self.0.get(id).cloned().unwrap_or_else(|| id.to_owned()),
+            None => "-".to_owned(),
+        }
+    }
+}
+
+/// Runs an export from `pages`, resuming from the checkpoint if there is one.
+pub async fn run<'a, P: ExportPage>(
+    plan: Plan,
+    pages: impl FnOnce(Option<String>) -> BoxStream<'a, Result<P, x_dm::Error>>,
+    progress: &Progress,
+) -> Result<(), Failure> {
+    let fresh = Checkpoint::start(plan.command, &plan.target, plan.format, plan.start.clone());
+    let mut state = fresh.clone();
+    if let Some(path) = &plan.checkpoint {
+        if let Some(saved) = Checkpoint::load(path).map_err(Failure::Usage)? {
+            saved.check_matches(&fresh, path).map_err(Failure::Usage)?;
+            state = saved;
+        }
+        if state.done {
+            eprintln!("x-dm: {}: this export is already complete", path.display());
+            return Ok(());
+        }
+    }
+    let file = match &plan.output {
+        Some(path) if plan.checkpoint.is_some() => Some(reopen_output(path, state.output_len)?),
+        Some(path) => Some(File::create(path)?),
+        None => None,
+    };
+    let mut output = Output::new(file, plan.format, state.output_len, state.items_written)?;
+    let mut names = Names::default();
+    let mut pages = pages(state.next_token.clone());
+    let mut page_count = 0;
+    while let Some(page) = pages.try_next().await? {
+        page_count += 1;
+        for warning in page.warnings() {
+            eprintln!("warning: {warning}");
+        }
+        let rows = page.rows(&mut names);
+        let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+        // An item that ended the last page can start this one; it is out already.
+        let mut fresh: Vec<Row> = rows
+            .into_iter()
+            .filter(|row| !state.previous_ids.contains(&row.id))
+            .collect();
+        let mut reached = matches!(plan.stop, Stop::OnePage);
+        if let Stop::Items(limit) = plan.stop {
+            let left = limit.saturating_sub(state.items_written);
+            if fresh.len() as u64 >= left {
+                fresh.truncate(usize::try_from(left).unwrap_or(usize::MAX));
+                reached = true;
+            }
+        }
+        output.page(page.body(), &fresh)?;
+        state.items_written += fresh.len() as u64;
+        state.previous_ids = ids;
+        state.next_token = page.continuation();
+        state.done = reached || state.next_token.is_none();
+        state.output_len = output.commit_page()?;
+        if let Some(path) = &plan.checkpoint {
+            state.save(path)?;
+        }
+        progress.page(page_count, state.items_written);
+        if state.done {
+            break;
+        }
+    }
+    output.finish()?;
+    progress.finish();
+    Ok(())
+}
+
+/// A page's raw item, or the decoded item written out when the raw one is
+/// not at hand.
+fn raw_or_encoded(raw: Option<&Bytes>, item: &impl Serialize) -> Bytes {
+    match raw {
+        Some(raw) => raw.clone(),
+        None => serde_json::to_vec(item)
+            .map(Bytes::from)
+            .unwrap_or_default(),
+    }
+}
+
+/// A partial error, for a warning line.
+fn describe(problem: &Problem) -> String {
+    let value = serde_json::to_value(problem).unwrap_or_default();
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
+    format!("{}: {} ({})", text("title"), text("detail"), text("type"))
+}
+
+impl ExportPage for Page<DmEvent> {
+    fn body(&self) -> &[u8] {
+        self.raw_body()
+    }
+
+    fn rows(&self, names: &mut Names) -> Vec<Row> {
+        for user in &self.includes().users {
+            names.learn(&user.id, user.username.as_deref());
+        }
+        self.items()
+            .iter()
+            .enumerate()
+            .map(|(i, event)| {
+                let text = match &event.text {
+                    Some(text) => text.clone(),
+                    None => {
+                        let who: Vec<String> = event
+                            .participant_ids
+                            .iter()
+                            .map(|id| names.show(Some(id)))
+                            .collect();
+                        who.join(", ")
+                    }
+                };
+                Row {
+                    id: event.id.clone(),
+                    raw: raw_or_encoded(self.raw_items().get(i), event),
+                    cells: [
+                        event.created_at.clone().unwrap_or_else(|| "-".to_owned()),
+                        names.show(event.sender_id.as_deref()),
+                        event.event_type.clone(),
+                        text,
+                    ],
+                }
+            })
+            .collect()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.errors().iter().map(describe).collect()
+    }
+
+    fn continuation(&self) -> Option<String> {
+        self.next_token().map(str::to_owned)
+    }
+}
+
+impl ExportPage for Page<ChatConversation> {
+    fn body(&self) -> &[u8] {
+        self.raw_body()
+    }
+
+    fn rows(&self, names: &mut Names) -> Vec<Row> {
+        for user in &self.includes().users {
+            names.learn(&user.id, user.username.as_deref());
+        }
+        self.items()
+            .iter()
+            .enumerate()
+            .map(|(i, conversation)| {
+                let people = if conversation.member_ids.is_empty() {
+                    &conversation.participant_ids
+                } else {
+                    &conversation.member_ids
+                };
+                let people: Vec<String> = people.iter().map(|id| names.show(Some(id))).collect();
+                Row {
+                    id: conversation.id.clone(),
+                    raw: raw_or_encoded(self.raw_items().get(i), conversation),
+                    cells: [
+                        conversation.id.clone(),
+                        conversation.type_.clone().unwrap_or_else(|| "-".to_owned()),
+                        people.join(", "),
+                        conversation.group_name.clone().unwrap_or_default(),
+                    ],
+                }
+            })
+            .collect()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.errors().iter().map(describe).collect()
+    }
+
+    fn continuation(&self) -> Option<String> {
+        match self.meta().has_more {
+            Some(false) => None,
+            _ => self.next_token().map(str::to_owned),
+        }
+    }
+}
+
+impl ExportPage for TweetApiPage {
+    fn body(&self) -> &[u8] {
+        self.raw_body()
+    }
+
+    fn rows(&self, names: &mut Names) -> Vec<Row> {
+        for user in self.users() {
+            names.learn(&user.id, user.username.as_deref());
+        }
+        self.messages()
+            .iter()
+            .enumerate()
+            .map(|(i, message)| Row {
+                id: message.id.clone(),
+                raw: raw_or_encoded(self.raw_messages().get(i), message),
+                cells: [
+                    message.created_at.clone().unwrap_or_else(|| "-".to_owned()),
+                    names.show(message.sender_id.as_deref()),
+                    "message".to_owned(),
+                    message.text.clone().unwrap_or_default(),
+                ],
+            })
+            .collect()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn continuation(&self) -> Option<String> {
+        match self.has_more() {
+            Some(false) => None,
+            _ => self.next_cursor().map(str::to_owned),
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Writing items in the chosen format, page by page, buffered.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+
+use bytes::Bytes;
+
+use crate::args::Format;
+
+/// One item, ready for any format.
+#[derive(Debug)]
+pub struct Row {
+    /// The item's id, to recognise it again at the next page's start.
+    pub id: String,
+    /// The item's JSON as the API sent it.
+    pub raw: Bytes,
+    /// The table's columns: time, sender, type, text.
+    pub cells: [String; 4],
+}
+
+/// Where items go, and how far the output has got.
+pub struct Output {
+    writer: BufWriter<Box<dyn Write>>,
+    /// The file behind the writer, to make a page durable before the
+    /// checkpoint says it is there.
+    file: Option<File>,
+    format: Format,
+    /// Bytes in the output so far, resumed ones included.
+    position: u64,
+    items: u64,
+}
+
+impl Output {
+    /// Writes to `file` (already cut back to `position`) or to standard
+    /// output, after `items` items written by earlier runs.
+    pub fn new(file: Option<File>, format: Format, position: u64, items: u64) -> io::Result<Self> {
+        let (sink, sync): (Box<dyn Write>, Option<File>) = match file {
+            Some(file) => {
+                let sync = file.try_clone()?;
+                (Box::new(file), Some(sync))
+            }
+            None => (Box::new(io::stdout().lock()), None),
+        };
+        let mut output = Self {
+            // Large enough that a 100-item page is a handful of writes.
+            writer: BufWriter::with_capacity(64 * 1024, sink),
+            file: sync,
+            format,
+            position,
+            items,
+        };
+        if format == Format::Json && position == 0 {
+            output.write(b"[")?;
+        }
+        Ok(output)
+    }
+
+    /// Writes one page: its rows, or its body for the `pages` format.
+    pub fn page(&mut self, body: &[u8], rows: &[Row]) -> io::Result<()> {
+        match self.format {
+            Format::Pages => {
+                if body.contains(&b'\n') {
+                    // One body per line: a pretty-printed body is compacted.
+                    let value: serde_json::Value =
+                        serde_json::from_slice(body).map_err(io::Error::other)?;
+                    let compact = serde_json::to_vec(&value).map_err(io::Error::other)?;
+                    self.write(&compact)?;
+                } else {
+                    self.write(body)?;
+                }
+                self.write(b"\n")?;
+            }
+            Format::Jsonl => {
+                for row in rows {
+                    self.write(&row.raw)?;
+                    self.write(b"\n")?;
+                }
+            }
+            Format::Json => {
+                for row in rows {
+                    let separator: &[u8] = if self.items == 0 { b"\n" } else { b",\n" };
+                    self.write(separator)?;
+                    self.write(&row.raw)?;
+                    self.items += 1;
+                }
+                return Ok(());
+            }
+            Format::Table => {
+                for row in rows {
+                    let [time, sender, kind, text] = &row.cells;
+                    let line =
+                        format!("{time:<24}  {sender:<16}  {kind:<17}  {}\n", one_line(text));
+                    self.write(line.as_bytes())?;
+                }
+            }
+        }
+        self.items += rows.len() as u64;
+        Ok(())
+    }
+
+    /// Flushes the page to the file (and to the disk when writing a file) and
+    /// returns the output's length, for the checkpoint.
+    pub fn commit_page(&mut self) -> io::Result<u64> {
+        self.writer.flush()?;
+        if let Some(file) = &self.file {
+            file.sync_data()?;
+        }
+        Ok(self.position)
+    }
+
+    /// Ends the output (the JSON array's bracket) and flushes it.
+    pub fn finish(mut self) -> io::Result<()> {
+        if self.format == Format::Json {
+            self.write(if self.items == 0 { b"]\n" } else { b"\n]\n" })?;
+        }
+        self.writer.flush()
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.writer.write_all(bytes)?;
+        self.position += bytes.len() as u64;
+        Ok(())
+    }
+}
+
+/// Text on one table line: line breaks and tabs become spaces.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}

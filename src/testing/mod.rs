@@ -1,0 +1,190 @@
+//! A fake X API (and TweetAPI) on loopback, for tests and demos that must run
+//! without credentials or network: [`FakeX`].
+//!
+//! It serves the same paths as the real services from a fixed, realistic
+//! [`Dataset`], and honours what clients depend on: field selection,
+//! expansions with their `includes`, partial errors, `max_results`,
+//! pagination tokens, the `event_types` filter, TweetAPI's cursor, and
+//! `x-rate-limit-*` headers. Tests can tighten the rate limit and queue
+//! faults while it runs.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use x_dm::Client;
+//! use x_dm::testing::{DEMO_CONVERSATION, FakeX};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let fake = FakeX::start().await?;
+//! let client = Client::builder("any-token").base_url(fake.base_url()).build()?;
+//! let events: Vec<_> = client
+//!     .dm_events(DEMO_CONVERSATION)
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! assert_eq!(Some(events.len()), fake.dataset().event_count(DEMO_CONVERSATION));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! | path | auth |
+//! | --- | --- |
+//! | `GET /2/dm_conversations/{id}/dm_events` | `Authorization: Bearer …` |
+//! | `GET /2/chat/conversations` | `Authorization: Bearer …` |
+//! | `GET /2/chat/conversations/{id}` | `Authorization: Bearer …` |
+//! | `GET /tw-v2/interaction/conversation` | `X-API-Key` header, `authToken` query |
+//!
+//! Any non-empty credential is accepted.
+
+mod data;
+mod knobs;
+mod routes;
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub use data::Dataset;
+use knobs::Knobs;
+
+/// The big one-to-one DM conversation: over a thousand events of every type,
+/// with attachments, quoted Tweets and, on its third page of 100, a quoted
+/// Tweet that no longer exists.
+pub const DEMO_CONVERSATION: &str = "1234567890-9876543210";
+
+/// How a [`FakeX`] starts. `FakeConfig::default()` is the fake of
+/// [`FakeX::start`]: no rate limit, no added latency.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct FakeConfig {
+    /// Requests allowed per window, and the window's length. `None` advertises
+    /// a limit no test reaches and never answers 429.
+    pub rate_limit: Option<(u32, Duration)>,
+    /// Added to every response, to look like a distant server.
+    pub latency: Duration,
+}
+
+impl FakeConfig {
+    /// This configuration with `limit` requests per `window`.
+    #[must_use]
+    pub fn with_rate_limit(mut self, limit: u32, window: Duration) -> Self {
+        self.rate_limit = Some((limit, window));
+        self
+    }
+
+    /// This configuration with `latency` added to every response.
+    #[must_use]
+    pub fn with_latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+}
+
+/// A failure to inflict on one upcoming request, whichever endpoint it asks.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Answer with this status and a JSON error body in the endpoint's shape
+    /// (an RFC 7807 problem on X's paths, TweetAPI's `error` envelope on its
+    /// path). The request does not count against the rate limit. A 429 says
+    /// the window is spent and resets within a second or two; a status that
+    /// is not a final HTTP status (below 200 or above 599) becomes 500.
+    Status(u16),
+    /// Wait this long, then answer normally.
+    Slow(Duration),
+    /// Answer normally, but with only the first half of the body: valid HTTP
+    /// (the `Content-Length` matches), invalid JSON.
+    Truncate,
+}
+
+/// What the handlers share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub dataset: &'static Dataset,
+    pub knobs: Knobs,
+    pub latency: Duration,
+}
+
+/// A running fake, bound to a free port on 127.0.0.1. Dropping it stops the
+/// server: it accepts no more connections and closes the open ones once their
+/// current response is sent.
+pub struct FakeX {
+    address: SocketAddr,
+    shared: Arc<Shared>,
+    server: JoinHandle<()>,
+}
+
+impl FakeX {
+    /// Starts a fake with the default dataset, no rate limit and no faults, on
+    /// the current Tokio runtime.
+    pub async fn start() -> std::io::Result<FakeX> {
+        Self::start_with(FakeConfig::default()).await
+    }
+
+    /// Starts a fake configured by `config`, on the current Tokio runtime.
+    pub async fn start_with(config: FakeConfig) -> std::io::Result<FakeX> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let address = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            dataset: Dataset::shared(),
+            knobs: Knobs::new(config.rate_limit),
+            latency: config.latency,
+        });
+        let app = routes::router(Arc::clone(&shared));
+        let server = tokio::spawn(async move {
+            // `serve` only returns if accepting fails for good; there is no
+            // one left to tell, and requests then fail on the client's side.
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(FakeX {
+            address,
+            shared,
+            server,
+        })
+    }
+
+    /// The root to give a client's `base_url`: `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Requests received so far on every endpoint, 429s and faults included.
+    pub fn requests(&self) -> usize {
+        self.shared.knobs.requests()
+    }
+
+    /// From now on, allows `limit` requests per `window` across all
+    /// endpoints, starting a fresh window now.
+    pub fn set_rate_limit(&self, limit: u32, window: Duration) {
+        self.shared.knobs.set_rate_limit(limit, window);
+    }
+
+    /// Queues `fault` for one upcoming request. Faults are used in the order
+    /// they were queued, one per request.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.knobs.inject(fault);
+    }
+
+    /// The data the fake serves, to compare responses with.
+    pub fn dataset(&self) -> &Dataset {
+        self.shared.dataset
+    }
+}
+
+impl fmt::Debug for FakeX {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeX")
+            .field("base_url", &self.base_url())
+            .field("requests", &self.requests())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for FakeX {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}

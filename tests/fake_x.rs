@@ -1,0 +1,840 @@
+//! The built-in fake X API (`x_dm::testing::FakeX`), through the typed
+//! clients and through raw HTTP: what it serves, and that it honours what
+//! the real APIs do.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures::{StreamExt, TryStreamExt};
+use serde_json::{Value, json};
+use x_dm::prelude::*;
+use x_dm::testing::{DEMO_CONVERSATION, FakeConfig, FakeX, Fault};
+use x_dm::{ProblemKind, RetryPolicy};
+
+const TOKEN: &str = "fake-access-token";
+
+fn client(fake: &FakeX) -> Client {
+    Client::builder(TOKEN)
+        .base_url(fake.base_url())
+        .retry(
+            RetryPolicy::attempts(3)
+                .with_delays(Duration::from_millis(10), Duration::from_millis(40)),
+        )
+        .build()
+        .unwrap()
+}
+
+fn tweetapi(fake: &FakeX) -> TweetApiClient {
+    TweetApiClient::builder("fake-api-key", "fake-auth-token")
+        .base_url(fake.base_url())
+        .build()
+        .unwrap()
+}
+
+fn http() -> reqwest::Client {
+    x_dm::connect::install_tls_provider();
+    reqwest::Client::new()
+}
+
+/// A raw GET with a bearer token (or none).
+async fn get(fake: &FakeX, path_and_query: &str, bearer: Option<&str>) -> reqwest::Response {
+    let mut request = http().get(format!("{}{path_and_query}", fake.base_url()));
+    if let Some(token) = bearer {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
+    request.send().await.unwrap()
+}
+
+async fn json_of(response: reqwest::Response) -> Value {
+    serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
+}
+
+fn header(response: &reqwest::Response, name: &str) -> u64 {
+    response.headers()[name].to_str().unwrap().parse().unwrap()
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn demo_events(fake: &FakeX) -> &[Value] {
+    fake.dataset().events(DEMO_CONVERSATION).unwrap()
+}
+
+fn ids(events: &[Value]) -> Vec<&str> {
+    events.iter().map(|e| e["id"].as_str().unwrap()).collect()
+}
+
+fn keys(object: &Value) -> HashSet<&str> {
+    object
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+fn strings<'a>(values: impl IntoIterator<Item = &'a Value>) -> HashSet<&'a str> {
+    values.into_iter().map(|v| v.as_str().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn walking_the_demo_conversation_yields_every_event_once_newest_first() {
+    let fake = FakeX::start().await.unwrap();
+    let expected = fake.dataset().event_count(DEMO_CONVERSATION).unwrap();
+    assert!(expected >= 1000, "{expected}");
+
+    let events: Vec<_> = client(&fake)
+        .dm_events(DEMO_CONVERSATION)
+        .max_results(100)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+
+    assert_eq!(events.len(), expected);
+    let numeric: Vec<u64> = events.iter().map(|e| e.id.parse().unwrap()).collect();
+    assert!(
+        numeric.windows(2).all(|w| w[0] > w[1]),
+        "strictly newest first"
+    );
+    assert_eq!(numeric.iter().collect::<HashSet<_>>().len(), expected);
+    let got: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(got, ids(demo_events(&fake)));
+    assert_eq!(
+        fake.requests(),
+        expected.div_ceil(100),
+        "one request a page"
+    );
+    let kinds: HashSet<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+    assert_eq!(
+        kinds,
+        HashSet::from(["MessageCreate", "ParticipantsJoin", "ParticipantsLeave"])
+    );
+}
+
+#[tokio::test]
+async fn walking_towards_newer_events_follows_previous_tokens_without_overlap() {
+    let fake = FakeX::start().await.unwrap();
+    let client = client(&fake);
+    let second = client
+        .dm_events(DEMO_CONVERSATION)
+        .max_results(100)
+        .pagination_token(
+            client
+                .dm_events(DEMO_CONVERSATION)
+                .send()
+                .await
+                .unwrap()
+                .next_token()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(second.previous_token().is_some());
+    let third_token = second.next_token().unwrap().to_owned();
+
+    let newer: Vec<_> = client
+        .dm_events(DEMO_CONVERSATION)
+        .max_results(100)
+        .pagination_token(third_token)
+        .direction(Direction::Newer)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let all = ids(demo_events(&fake));
+    let expected: Vec<&str> = [&all[200..300], &all[100..200], &all[0..100]].concat();
+    let got: Vec<&str> = newer.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(got, expected, "third page, then second, then first");
+}
+
+#[tokio::test]
+async fn only_the_requested_fields_and_the_defaults_come_back() {
+    let fake = FakeX::start().await.unwrap();
+    let client = client(&fake);
+
+    let bare = client.dm_events(DEMO_CONVERSATION).send().await.unwrap();
+    let body: Value = serde_json::from_slice(bare.raw_body()).unwrap();
+    let mut messages = 0;
+    for event in body["data"].as_array().unwrap() {
+        let mut got = keys(event);
+        got.remove("reactions"); // a field no spec lists: always sent
+        let message = event["event_type"] == "MessageCreate";
+        messages += usize::from(message);
+        let expected = if message {
+            HashSet::from(["id", "event_type", "text"])
+        } else {
+            HashSet::from(["id", "event_type"])
+        };
+        assert_eq!(got, expected, "{event}");
+    }
+    assert!(messages > 0);
+
+    let chosen = client
+        .dm_events(DEMO_CONVERSATION)
+        .fields([DmEventField::CreatedAt, DmEventField::SenderId])
+        .send()
+        .await
+        .unwrap();
+    for event in chosen.items() {
+        assert!(event.created_at.is_some());
+        assert_eq!(
+            event.sender_id.is_some(),
+            event.event_type == "MessageCreate"
+        );
+        assert!(event.attachments.is_none() && event.dm_conversation_id.is_none());
+        assert!(event.referenced_tweets.is_empty() && event.participant_ids.is_empty());
+    }
+
+    let everything = client
+        .dm_events(DEMO_CONVERSATION)
+        .fields(DmEventField::all())
+        .send()
+        .await
+        .unwrap();
+    let items = everything.items();
+    assert!(
+        items
+            .iter()
+            .all(|e| e.dm_conversation_id.as_deref() == Some(DEMO_CONVERSATION))
+    );
+    assert!(items.iter().any(|e| e.attachments.is_some()));
+    assert!(items.iter().any(|e| !e.participant_ids.is_empty()));
+}
+
+#[tokio::test]
+async fn expansions_include_exactly_the_objects_the_page_references() {
+    let fake = FakeX::start().await.unwrap();
+    let page = client(&fake)
+        .dm_events(DEMO_CONVERSATION)
+        .fields([DmEventField::Text])
+        .expansions([
+            DmEventExpansion::SenderId,
+            DmEventExpansion::AttachmentsMediaKeys,
+            DmEventExpansion::ReferencedTweetsId,
+        ])
+        .user_fields([UserField::CreatedAt])
+        .media_fields([MediaField::Width])
+        .tweet_fields([TweetField::AuthorId, TweetField::CreatedAt])
+        .send()
+        .await
+        .unwrap();
+    let body: Value = serde_json::from_slice(page.raw_body()).unwrap();
+    let data = body["data"].as_array().unwrap();
+    let includes = &body["includes"];
+
+    // Expanded ids come back in the items even though only `text` was asked.
+    let senders: HashSet<&str> = strings(data.iter().filter_map(|e| e.get("sender_id")));
+    let users = includes["users"].as_array().unwrap();
+    assert_eq!(users.len(), senders.len(), "each user once");
+    assert_eq!(strings(users.iter().map(|u| &u["id"])), senders);
+    assert!(users.len() < fake.dataset().users().len());
+    for user in users {
+        let mut got = keys(user);
+        assert!(got.remove("fake_note"), "unknown fields are sent");
+        assert_eq!(got, HashSet::from(["id", "name", "username", "created_at"]));
+    }
+
+    let keys_on_page: HashSet<&str> = strings(
+        data.iter()
+            .filter_map(|e| e["attachments"]["media_keys"].as_array())
+            .flatten(),
+    );
+    assert!(!keys_on_page.is_empty());
+    let media = includes["media"].as_array().unwrap();
+    assert_eq!(media.len(), keys_on_page.len());
+    assert_eq!(strings(media.iter().map(|m| &m["media_key"])), keys_on_page);
+    assert!(media.len() < fake.dataset().media().len());
+    for item in media {
+        assert_eq!(keys(item), HashSet::from(["media_key", "type", "width"]));
+    }
+
+    let quoted: HashSet<&str> = strings(
+        data.iter()
+            .filter_map(|e| e["referenced_tweets"].as_array())
+            .flatten()
+            .map(|r| &r["id"]),
+    );
+    let tweets = includes["tweets"].as_array().unwrap();
+    assert_eq!(strings(tweets.iter().map(|t| &t["id"])), quoted);
+    for tweet in tweets {
+        assert_eq!(
+            keys(tweet),
+            HashSet::from(["id", "text", "author_id", "created_at"])
+        );
+    }
+
+    for event in page.joined() {
+        if event.event_type == "MessageCreate" {
+            let sender = event.sender().expect("every sender resolves");
+            let expected = fake
+                .dataset()
+                .user(event.sender_id.as_deref().unwrap())
+                .unwrap();
+            assert_eq!(sender.username.as_deref(), expected["username"].as_str());
+            assert!(event.attached_media().all(|m| m.is_some()));
+            assert!(event.referenced_tweets().all(|t| t.is_some()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn chat_conversations_page_by_ten_and_expand_their_members() {
+    let fake = FakeX::start().await.unwrap();
+    let client = client(&fake);
+    let conversations: Vec<_> = client
+        .conversations()
+        .expansions([ChatConversationExpansion::MemberIds])
+        .user_fields([UserField::Username])
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let expected = fake.dataset().chat_conversations();
+    assert!(expected.len() > 10);
+    assert_eq!(conversations.len(), expected.len());
+    assert_eq!(fake.requests(), 2, "X's default of 10 a page");
+    let groups: Vec<_> = conversations.iter().filter(|c| c.is_group()).collect();
+    assert!(!groups.is_empty());
+    for group in groups {
+        assert!(group.id.starts_with('g'));
+        assert!(!group.member_ids.is_empty());
+        assert!(
+            group
+                .members()
+                .all(|m| m.is_some_and(|u| u.username.is_some()))
+        );
+        assert!(group.admin_ids.is_empty(), "not asked for");
+    }
+
+    // A bare user id names the 1:1 conversation with that user.
+    let direct = client
+        .conversation("9876543210")
+        .fields([
+            ChatConversationField::MessageTtlMs,
+            ChatConversationField::MessageTtlMsec,
+        ])
+        .send()
+        .await
+        .unwrap();
+    let direct = &direct.items()[0];
+    assert_eq!(direct.id, DEMO_CONVERSATION);
+    assert_eq!(direct.type_.as_deref(), Some("direct"));
+    assert_eq!(direct.message_ttl_ms, Some(0));
+    assert_eq!(direct.message_ttl_msec.as_deref(), Some("0"));
+    assert!(direct.participant_ids.is_empty(), "not asked for");
+}
+
+#[tokio::test]
+async fn the_event_types_filter_keeps_only_those_types() {
+    let fake = FakeX::start().await.unwrap();
+    let wanted = ["ParticipantsJoin", "ParticipantsLeave"];
+    let expected: Vec<&str> = ids(demo_events(&fake))
+        .into_iter()
+        .zip(demo_events(&fake))
+        .filter(|(_, e)| wanted.contains(&e["event_type"].as_str().unwrap()))
+        .map(|(id, _)| id)
+        .collect();
+    assert!(!expected.is_empty() && expected.len() < demo_events(&fake).len());
+
+    let events: Vec<_> = client(&fake)
+        .dm_events(DEMO_CONVERSATION)
+        .event_types([
+            DmEventType::ParticipantsJoin,
+            DmEventType::ParticipantsLeave,
+        ])
+        .fields([DmEventField::ParticipantIds])
+        .max_results(5)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let got: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(got, expected);
+    assert!(
+        events
+            .iter()
+            .all(|e| e.text.is_none() && !e.participant_ids.is_empty())
+    );
+}
+
+#[tokio::test]
+async fn the_page_quoting_a_missing_tweet_carries_a_partial_error_next_to_its_data() {
+    let fake = FakeX::start().await.unwrap();
+    let client = client(&fake);
+    let dangling = fake.dataset().dangling_tweet_id();
+    for size in [100, 30] {
+        let pages: Vec<_> = client
+            .dm_events(DEMO_CONVERSATION)
+            .max_results(size)
+            .expansions([DmEventExpansion::ReferencedTweetsId])
+            .pages()
+            .try_collect()
+            .await
+            .unwrap();
+        let with_errors: Vec<usize> = (0..pages.len())
+            .filter(|&i| !pages[i].errors().is_empty())
+            .collect();
+        let position = demo_events(&fake)
+            .iter()
+            .position(|e| e["referenced_tweets"][0]["id"] == dangling)
+            .unwrap();
+        assert_eq!(
+            with_errors,
+            [position / size as usize],
+            "max_results {size}"
+        );
+        let page = &pages[with_errors[0]];
+        assert!(!page.items().is_empty(), "data next to errors");
+        let quoted: HashSet<&str> = page
+            .items()
+            .iter()
+            .flat_map(|e| e.referenced_tweet_ids())
+            .filter(|id| *id != dangling)
+            .collect();
+        let included: HashSet<&str> = page
+            .includes()
+            .tweets
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect();
+        assert_eq!(included, quoted, "the other Tweets resolve");
+        let error = serde_json::to_value(&page.errors()[0]).unwrap();
+        assert_eq!(
+            error["type"],
+            "https://api.twitter.com/2/problems/resource-not-found"
+        );
+        assert_eq!(error["resource_id"], dangling);
+        assert_eq!(error["parameter"], "referenced_tweets.id");
+    }
+    assert_eq!(
+        demo_events(&fake)
+            .iter()
+            .position(|e| e["referenced_tweets"][0]["id"] == dangling),
+        Some(250)
+    );
+
+    // Without the expansion nothing is looked up, so nothing is missing.
+    let pages: Vec<_> = client
+        .dm_events(DEMO_CONVERSATION)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(pages.iter().all(|p| p.errors().is_empty()));
+}
+
+#[tokio::test]
+async fn a_rate_limit_counts_down_then_answers_429_until_the_window_resets() {
+    let fake = FakeX::start_with(FakeConfig::default().with_rate_limit(3, Duration::from_secs(2)))
+        .await
+        .unwrap();
+    let path = format!("/2/dm_conversations/{DEMO_CONVERSATION}/dm_events?max_results=1");
+    let mut reset = 0;
+    for remaining in [2, 1, 0] {
+        let response = get(&fake, &path, Some(TOKEN)).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(header(&response, "x-rate-limit-limit"), 3);
+        assert_eq!(header(&response, "x-rate-limit-remaining"), remaining);
+        reset = header(&response, "x-rate-limit-reset");
+    }
+    assert!(reset >= unix_now() && reset <= unix_now() + 3, "{reset}");
+
+    let refused = get(&fake, &path, Some(TOKEN)).await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(header(&refused, "x-rate-limit-remaining"), 0);
+    assert_eq!(header(&refused, "x-rate-limit-reset"), reset);
+    assert_eq!(
+        json_of(refused).await,
+        json!({"title": "Too Many Requests", "type": "about:blank", "status": 429, "detail": "Too Many Requests"})
+    );
+    let other_endpoint = get(&fake, "/2/chat/conversations", Some(TOKEN)).await;
+    assert_eq!(
+        other_endpoint.status(),
+        429,
+        "one window for every endpoint"
+    );
+
+    // The window ends on the second it advertises; a little margin for the
+    // clocks' granularity.
+    let until = UNIX_EPOCH + Duration::from_secs(reset) + Duration::from_millis(50);
+    tokio::time::sleep(until.duration_since(SystemTime::now()).unwrap_or_default()).await;
+    let renewed = get(&fake, &path, Some(TOKEN)).await;
+    assert_eq!(renewed.status(), 200);
+    assert_eq!(header(&renewed, "x-rate-limit-remaining"), 2);
+    assert_eq!(fake.requests(), 6, "429s count as requests");
+}
+
+#[tokio::test]
+async fn without_a_limit_the_headers_advertise_a_large_one_and_a_reset_within_15_minutes() {
+    let fake = FakeX::start().await.unwrap();
+    let path = format!("/2/dm_conversations/{DEMO_CONVERSATION}/dm_events?max_results=1");
+    for remaining in [999_999, 999_998] {
+        let response = get(&fake, &path, Some(TOKEN)).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(header(&response, "x-rate-limit-limit"), 1_000_000);
+        assert_eq!(header(&response, "x-rate-limit-remaining"), remaining);
+        let reset = header(&response, "x-rate-limit-reset");
+        assert!(reset > unix_now() && reset <= unix_now() + 15 * 60 + 1);
+    }
+
+    // Tightened at run time, starting a window now.
+    fake.set_rate_limit(1, Duration::from_secs(60));
+    assert_eq!(get(&fake, &path, Some(TOKEN)).await.status(), 200);
+    assert_eq!(get(&fake, &path, Some(TOKEN)).await.status(), 429);
+}
+
+#[tokio::test]
+async fn each_injected_fault_applies_to_exactly_one_request_in_order() {
+    let fake = FakeX::start().await.unwrap();
+    fake.inject(Fault::Status(503));
+    fake.inject(Fault::Slow(Duration::from_millis(300)));
+    fake.inject(Fault::Truncate);
+    let path = format!("/2/dm_conversations/{DEMO_CONVERSATION}/dm_events?max_results=3");
+
+    let failed = get(&fake, &path, Some(TOKEN)).await;
+    assert_eq!(failed.status(), 503);
+    assert!(failed.headers().contains_key("x-rate-limit-reset"));
+    let problem = json_of(failed).await;
+    assert_eq!(problem["status"], 503);
+    assert_eq!(problem["title"], "Service Unavailable");
+
+    let started = Instant::now();
+    let slow = get(&fake, &path, Some(TOKEN)).await;
+    assert_eq!(slow.status(), 200);
+    let slow_body = slow.bytes().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+
+    let cut = get(&fake, &path, Some(TOKEN)).await;
+    assert_eq!(cut.status(), 200);
+    let length = header(&cut, "content-length");
+    let cut_body = cut.bytes().await.unwrap();
+    assert_eq!(length, cut_body.len() as u64);
+    assert_eq!(cut_body.len(), slow_body.len() / 2);
+    assert!(slow_body.starts_with(&cut_body));
+    assert!(serde_json::from_slice::<Value>(&cut_body).is_err());
+
+    let started = Instant::now();
+    let normal = get(&fake, &path, Some(TOKEN)).await;
+    assert_eq!(normal.bytes().await.unwrap(), slow_body);
+    assert!(started.elapsed() < Duration::from_millis(300));
+    assert_eq!(fake.requests(), 4);
+}
+
+#[tokio::test]
+async fn the_typed_client_retries_past_an_injected_5xx_and_reports_a_truncated_body() {
+    let fake = FakeX::start().await.unwrap();
+    let client = client(&fake);
+    fake.inject(Fault::Status(503));
+    let page = client.dm_events(DEMO_CONVERSATION).send().await.unwrap();
+    assert_eq!(page.items().len(), 100);
+    assert_eq!(
+        fake.requests(),
+        2,
+        "the fault took one request, the retry got through"
+    );
+
+    fake.inject(Fault::Truncate);
+    let error = client
+        .dm_events(DEMO_CONVERSATION)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Decode { status: 200, .. }),
+        "{error}"
+    );
+
+    fake.inject(Fault::Status(404));
+    let error = tweetapi(&fake)
+        .conversation(DEMO_CONVERSATION)
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Api(error) = error else {
+        panic!("{error}")
+    };
+    assert_eq!(error.status, 404);
+    assert_eq!(error.code.as_deref(), Some("NOT_FOUND"), "TweetAPI's shape");
+}
+
+#[tokio::test]
+async fn x_endpoints_refuse_requests_without_a_bearer_token() {
+    let fake = FakeX::start().await.unwrap();
+    let unauthorized = json!({"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"});
+    for path in [
+        format!("/2/dm_conversations/{DEMO_CONVERSATION}/dm_events"),
+        "/2/chat/conversations".to_owned(),
+        "/2/chat/conversations/g1690000000000000001".to_owned(),
+    ] {
+        let response = get(&fake, &path, None).await;
+        assert_eq!(response.status(), 401, "{path}");
+        assert_eq!(json_of(response).await, unauthorized);
+        let empty = get(&fake, &path, Some("")).await;
+        assert_eq!(empty.status(), 401, "{path}");
+        assert_eq!(get(&fake, &path, Some(TOKEN)).await.status(), 200, "{path}");
+    }
+
+    let no_key = http()
+        .get(format!(
+            "{}/tw-v2/interaction/conversation?authToken=a&conversationId={DEMO_CONVERSATION}",
+            fake.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_key.status(), 401);
+}
+
+#[tokio::test]
+async fn unknown_conversations_are_404_resource_not_found() {
+    let fake = FakeX::start().await.unwrap();
+    let client = client(&fake);
+    let missing = "1111111111-2222222222";
+    let Error::Api(error) = client.dm_events(missing).send().await.unwrap_err() else {
+        panic!("not an API error")
+    };
+    assert_eq!(error.status, 404);
+    assert_eq!(error.kind, ProblemKind::ResourceNotFound);
+    assert_eq!(
+        error.type_uri.as_deref(),
+        Some("https://api.twitter.com/2/problems/resource-not-found")
+    );
+    assert_eq!(error.fields["resource_id"], missing);
+    assert_eq!(error.fields["value"], missing);
+    assert_eq!(error.fields["parameter"], "id");
+    assert_eq!(error.fields["resource_type"], "dm_conversation");
+
+    let Error::Api(error) = client
+        .conversation("g1690000000000000999")
+        .send()
+        .await
+        .unwrap_err()
+    else {
+        panic!("not an API error")
+    };
+    assert_eq!(error.status, 404);
+    assert_eq!(error.fields["resource_type"], "conversation");
+
+    let Error::Api(error) = tweetapi(&fake)
+        .conversation(missing)
+        .send()
+        .await
+        .unwrap_err()
+    else {
+        panic!("not an API error")
+    };
+    assert_eq!(error.status, 404);
+}
+
+#[tokio::test]
+async fn invalid_parameters_are_400_invalid_request_naming_the_parameter() {
+    let fake = FakeX::start().await.unwrap();
+    let base = format!("/2/dm_conversations/{DEMO_CONVERSATION}/dm_events");
+    let cases = [
+        ("max_results=0", "max_results", "0"),
+        ("max_results=101", "max_results", "101"),
+        ("dm_event.fields=id,pinned", "dm_event.fields", "pinned"),
+        (
+            "pagination_token=AAAAAAAAAAAAAAAAAAAA",
+            "pagination_token",
+            "AAAAAAAAAAAAAAAAAAAA",
+        ),
+        // Well formed, but past the end: never issued.
+        (
+            "pagination_token=DMEVN999999999999",
+            "pagination_token",
+            "DMEVN999999999999",
+        ),
+        ("colour=blue", "colour", "blue"),
+    ];
+    for (query, parameter, value) in cases {
+        let response = get(&fake, &format!("{base}?{query}"), Some(TOKEN)).await;
+        assert_eq!(response.status(), 400, "{query}");
+        let problem = json_of(response).await;
+        assert_eq!(
+            problem["type"],
+            "https://api.twitter.com/2/problems/invalid-request"
+        );
+        assert_eq!(
+            problem["errors"][0]["parameters"][parameter],
+            json!([value]),
+            "{query}"
+        );
+    }
+
+    // The typed client refuses the same value before sending anything.
+    let before = fake.requests();
+    let error = client(&fake)
+        .dm_events(DEMO_CONVERSATION)
+        .max_results(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidInput(_)), "{error}");
+    assert_eq!(fake.requests(), before);
+
+    // A token of the right length that the fake never issued gets past the
+    // client and is refused by the fake.
+    let Error::Api(error) = client(&fake)
+        .dm_events(DEMO_CONVERSATION)
+        .pagination_token("7140dibdnow9c7btw3z2vxvwj8ovfv")
+        .send()
+        .await
+        .unwrap_err()
+    else {
+        panic!("not an API error")
+    };
+    assert_eq!(
+        (error.status, error.kind),
+        (400, ProblemKind::InvalidRequest)
+    );
+}
+
+#[tokio::test]
+async fn hostile_input_gets_an_error_response_never_a_dropped_connection() {
+    let fake = FakeX::start().await.unwrap();
+    let demo = format!("/2/dm_conversations/{DEMO_CONVERSATION}/dm_events");
+    let paths = [
+        format!("{demo}?max_results=-1"),
+        format!("{demo}?max_results=184467440737095516161844674407370955161"),
+        format!("{demo}?max_results=%FF%FE"),
+        format!("{demo}?expansions="),
+        format!("{demo}?expansions=sender_id&expansions=sender_id"),
+        format!("{demo}?dm_event.fields=%00,%E2%80%AE"),
+        format!("{demo}?pagination_token=DMEV%C3%BC00000000001"),
+        format!("{demo}?&&==&=x&%"),
+        "/2/dm_conversations/%FF%FE/dm_events".to_owned(),
+        "/2/dm_conversations/99999999999999999999999-1/dm_events".to_owned(),
+        "/2/chat/conversations/g".to_owned(),
+        "/2/chat/conversations?max_results=0&pagination_token=x".to_owned(),
+        "/2/nothing/here".to_owned(),
+        "/tw-v2/interaction/conversation?authToken=&conversationId=x".to_owned(),
+        "/tw-v2/interaction/conversation?authToken=a&conversationId=1-2&cursor=%FF".to_owned(),
+    ];
+    for path in paths {
+        let response = http()
+            .get(format!("{}{path}", fake.base_url()))
+            .header("Authorization", "Bearer t")
+            .header("X-API-Key", "k")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(
+            response.status().is_client_error(),
+            "{path}: {}",
+            response.status()
+        );
+        assert!(response.bytes().await.is_ok(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn tweetapi_pages_through_every_message_by_cursor() {
+    let fake = FakeX::start().await.unwrap();
+    let expected: Vec<&str> = demo_events(&fake)
+        .iter()
+        .filter(|e| e["event_type"] == "MessageCreate")
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+
+    let pages: Vec<_> = tweetapi(&fake)
+        .conversation(DEMO_CONVERSATION)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), expected.len().div_ceil(20));
+    let (last, earlier) = pages.split_last().unwrap();
+    assert!(
+        earlier
+            .iter()
+            .all(|p| p.has_more() == Some(true) && p.messages().len() == 20)
+    );
+    assert_eq!((last.has_more(), last.next_cursor()), (Some(false), None));
+
+    let messages: Vec<_> = tweetapi(&fake)
+        .conversation(DEMO_CONVERSATION)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let got: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(got, expected);
+    for message in &messages {
+        assert!(message.sender().is_some() && message.recipient().is_some());
+        assert_ne!(message.sender_id, message.recipient_id);
+    }
+    let page = &pages[0];
+    let info = page.conversation().unwrap();
+    assert_eq!(info.id, DEMO_CONVERSATION);
+    assert_eq!(info.type_.as_deref(), Some("ONE_TO_ONE"));
+    assert!(messages.iter().any(|m| m.attachment.is_some()));
+}
+
+#[tokio::test]
+async fn unknown_fields_survive_the_typed_clients() {
+    let fake = FakeX::start().await.unwrap();
+    let events = demo_events(&fake);
+    let (position, with_reactions) = events
+        .iter()
+        .enumerate()
+        .find(|(_, e)| e.get("reactions").is_some())
+        .unwrap();
+
+    let items: Vec<_> = client(&fake)
+        .dm_events(DEMO_CONVERSATION)
+        .expansions([DmEventExpansion::SenderId])
+        .items()
+        .take(position + 1)
+        .try_collect()
+        .await
+        .unwrap();
+    let item = &items[position];
+    assert_eq!(item.id, with_reactions["id"].as_str().unwrap());
+    assert_eq!(item.extra["reactions"], with_reactions["reactions"]);
+    let written = serde_json::to_value(item).unwrap();
+    assert_eq!(written["reactions"], with_reactions["reactions"]);
+    let sender = serde_json::to_value(item.sender().unwrap()).unwrap();
+    assert!(sender["fake_note"].is_string(), "{sender}");
+
+    let messages: Vec<_> = tweetapi(&fake)
+        .conversation(DEMO_CONVERSATION)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let message = messages
+        .iter()
+        .find(|m| m.id == with_reactions["id"])
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(message).unwrap()["reactions"],
+        with_reactions["reactions"]
+    );
+}
+
+#[tokio::test]
+async fn latency_delays_every_response_and_dropping_the_fake_stops_it() {
+    let fake = FakeX::start_with(FakeConfig::default().with_latency(Duration::from_millis(200)))
+        .await
+        .unwrap();
+    for path in ["/2/chat/conversations", "/2/nothing/here"] {
+        let started = Instant::now();
+        get(&fake, path, Some(TOKEN)).await;
+        assert!(started.elapsed() >= Duration::from_millis(200), "{path}");
+    }
+
+    let url = format!("{}/2/chat/conversations", fake.base_url());
+    drop(fake);
+    tokio::task::yield_now().await;
+    assert!(http().get(url).bearer_auth(TOKEN).send().await.is_err());
+}
