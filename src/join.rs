@@ -9,15 +9,21 @@ use std::collections::{HashMap, VecDeque};
 use std::ops::Deref;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::normalize::DmEventExt;
+use crate::raw::RawRef;
 use crate::x::types::{ChatConversation, DmEvent, Expansions, Media, Tweet, User};
 
-/// How many objects of each kind a stream remembers from earlier pages.
-pub const DEFAULT_CACHE_CAPACITY: usize = 10_000;
+/// How many users a stream remembers from earlier pages. Users recur all
+/// through a conversation, and a conversation has few of them.
+pub const USERS_REMEMBERED: usize = 10_000;
+
+/// How many media objects and Tweets a stream remembers from earlier pages.
+/// Each belongs to one message, and X includes it on that message's page, so
+/// a short memory is enough, and it keeps a long walk's memory flat.
+pub const ATTACHMENTS_REMEMBERED: usize = 256;
 
 /// The objects one page's items point to, by id.
 #[derive(Debug)]
@@ -42,13 +48,13 @@ impl<U> Default for Joined<U> {
 #[derive(Debug, Clone)]
 pub struct Item<T, U = User> {
     value: T,
-    /// The item's JSON as the API sent it, a view of the page body.
-    raw: Option<Bytes>,
+    /// Where the item's JSON as the API sent it is in the page body.
+    raw: Option<RawRef>,
     joined: Arc<Joined<U>>,
 }
 
 impl<T, U> Item<T, U> {
-    pub(crate) fn new(value: T, raw: Option<Bytes>, joined: Arc<Joined<U>>) -> Self {
+    pub(crate) fn new(value: T, raw: Option<RawRef>, joined: Arc<Joined<U>>) -> Self {
         Self { value, raw, joined }
     }
 
@@ -60,7 +66,7 @@ impl<T, U> Item<T, U> {
     /// The item's JSON exactly as the API sent it, unknown fields, `null`s and
     /// empty lists included.
     pub fn raw_json(&self) -> Option<&str> {
-        std::str::from_utf8(self.raw.as_ref()?).ok()
+        std::str::from_utf8(self.raw.as_ref()?.json()?).ok()
     }
 
     /// A user this item refers to, if the API included it.
@@ -143,7 +149,7 @@ impl Item<ChatConversation> {
 }
 
 /// An item with its JSON as the API sent it, when that is at hand.
-pub(crate) type WithRaw<T> = (T, Option<Bytes>);
+pub(crate) type WithRaw<T> = (T, Option<RawRef>);
 
 /// The ids an item points to, so that a page knows what to join. Implemented
 /// for the items of this crate's endpoints; it cannot be named outside it.
@@ -250,12 +256,24 @@ pub(crate) struct JoinCache<U = User> {
 }
 
 impl<U> JoinCache<U> {
-    pub fn new(capacity: usize) -> Self {
+    /// A cache remembering `users` users and `attachments` media objects and
+    /// Tweets each.
+    pub fn new(users: usize, attachments: usize) -> Self {
         Self {
-            users: Bounded::new(capacity),
-            media: Bounded::new(capacity),
-            tweets: Bounded::new(capacity),
+            users: Bounded::new(users),
+            media: Bounded::new(attachments),
+            tweets: Bounded::new(attachments),
         }
+    }
+
+    /// The cache a stream keeps.
+    pub fn for_stream() -> Self {
+        Self::new(USERS_REMEMBERED, ATTACHMENTS_REMEMBERED)
+    }
+
+    /// A cache that forgets nothing, for one page on its own.
+    pub fn unbounded() -> Self {
+        Self::new(usize::MAX, usize::MAX)
     }
 
     /// Remembers users under the given ids.
@@ -324,7 +342,7 @@ mod tests {
 
     #[test]
     fn the_cache_forgets_the_oldest_beyond_its_capacity() {
-        let mut cache = JoinCache::new(2);
+        let mut cache = JoinCache::new(2, 2);
         cache.add_users(["1", "2", "3"].map(|id| (id.to_owned(), user(id))));
         assert_eq!(cache.len(), 2);
         let joined = cache.join(vec![(event("1"), None), (event("3"), None)]);
@@ -334,7 +352,7 @@ mod tests {
 
     #[test]
     fn an_unresolved_reference_is_none() {
-        let cache = JoinCache::new(10);
+        let cache = JoinCache::new(10, 10);
         let joined = cache.join(vec![(event("42"), None)]);
         assert!(joined[0].sender().is_none());
         assert_eq!(joined[0].participants().count(), 0);

@@ -2,8 +2,11 @@
 
 use bytes::Bytes;
 
+use std::sync::Arc;
+
 use crate::join::{Item, JoinCache, References, WithRaw};
 use crate::rate_limit::RateLimits;
+use crate::raw::{self, RawItems};
 use crate::transport::Fetched;
 use crate::x::types::{
     ChatConversation, ChatConversationData, ChatConversationResponse, ChatConversationsMeta,
@@ -32,13 +35,11 @@ pub struct Meta {
 #[derive(Debug)]
 pub struct Page<T> {
     items: Vec<T>,
-    /// Each item's JSON as sent, aligned with `items` (empty if the body
-    /// could not be cut up, which decoding makes unlikely).
-    raw_items: Vec<Bytes>,
     includes: Expansions,
     errors: Vec<Problem>,
     meta: Meta,
-    body: Bytes,
+    /// The body, and each item's JSON in it once asked for.
+    raw: Arc<RawItems>,
     rate_limits: RateLimits,
 }
 
@@ -82,7 +83,7 @@ impl<T> Page<T> {
 
     /// The response body exactly as the API sent it.
     pub fn raw_body(&self) -> &Bytes {
-        &self.body
+        self.raw.body()
     }
 
     /// The rate-limit windows the response described.
@@ -95,7 +96,7 @@ impl<T> Page<T> {
     where
         T: References,
     {
-        let mut cache = JoinCache::new(usize::MAX);
+        let mut cache = JoinCache::unbounded();
         let items = self.merge_into(&mut cache);
         cache.join(items)
     }
@@ -103,14 +104,14 @@ impl<T> Page<T> {
     /// Each item's JSON exactly as the API sent it, in the order of
     /// [`items`](Self::items).
     pub fn raw_items(&self) -> &[Bytes] {
-        &self.raw_items
+        self.raw.all()
     }
 
     /// Moves the includes into a stream's cache and hands back the items,
     /// each with its JSON as sent.
     pub(crate) fn merge_into(self, cache: &mut JoinCache) -> Vec<WithRaw<T>> {
         cache.add(self.includes);
-        pair_raw(self.items, self.raw_items)
+        raw::pair(self.items, &self.raw)
     }
 
     fn new(
@@ -125,23 +126,24 @@ impl<T> Page<T> {
         // enough for a caller.
         let posts = std::mem::take(&mut includes.posts);
         includes.tweets.extend(posts);
-        let mut raw_items = crate::raw::x_items(&body);
-        if raw_items.len() != items.len() {
-            raw_items.clear();
-        }
         Self {
-            raw_items,
+            raw: RawItems::new(body, raw::x_items, items.len()),
             items,
             includes,
             errors,
             meta,
-            body,
             rate_limits,
         }
     }
 }
 
 impl Page<DmEvent> {
+    /// Decodes a saved DM events response body, such as a line written by
+    /// `x-dm --format pages`.
+    pub fn parse(body: impl Into<Bytes>) -> Result<Self, crate::Error> {
+        crate::transport::decode_saved(body.into()).map(Self::from_response)
+    }
+
     pub(crate) fn from_response(fetched: Fetched<DmEventsResponse>) -> Self {
         let Fetched {
             value: response,
@@ -166,6 +168,11 @@ impl Page<DmEvent> {
 }
 
 impl Page<ChatConversation> {
+    /// Decodes a saved Chat conversations response body.
+    pub fn parse(body: impl Into<Bytes>) -> Result<Self, crate::Error> {
+        crate::transport::decode_saved(body.into()).map(Self::from_list)
+    }
+
     pub(crate) fn from_list(fetched: Fetched<ChatConversationsResponse>) -> Self {
         let Fetched {
             value: response,
@@ -214,13 +221,4 @@ fn chat_meta(meta: Option<ChatConversationsMeta>) -> Meta {
         ..Meta::default()
     })
     .unwrap_or_default()
-}
-
-/// Pairs items with their JSON; without JSON for every item, none gets any.
-pub(crate) fn pair_raw<T>(items: Vec<T>, raw: Vec<Bytes>) -> Vec<WithRaw<T>> {
-    if raw.len() == items.len() {
-        items.into_iter().zip(raw.into_iter().map(Some)).collect()
-    } else {
-        items.into_iter().map(|item| (item, None)).collect()
-    }
 }

@@ -7,7 +7,7 @@ use std::future::Future;
 use futures::stream::{self, Stream, StreamExt};
 
 use crate::Error;
-use crate::join::{DEFAULT_CACHE_CAPACITY, Item, JoinCache, References, WithRaw};
+use crate::join::{Item, JoinCache, References, WithRaw};
 
 enum Next {
     Fetch(Option<String>),
@@ -33,7 +33,9 @@ where
     Fut: Future<Output = Result<P, Error>> + 'a,
     N: Fn(&P) -> Option<String> + 'a,
 {
-    let seen: HashSet<String> = start.iter().cloned().collect();
+    // Hashes, not the tokens: a walk of thousands of pages keeps 8 bytes a
+    // page, and the loop's error still names the token, which is at hand.
+    let seen: HashSet<u64> = start.iter().map(|token| token_hash(token)).collect();
     stream::unfold(
         (Next::Fetch(start), seen, fetch, next),
         |(state, mut seen, mut fetch, next)| async move {
@@ -52,11 +54,8 @@ where
                 Ok(page) => {
                     let state = match next(&page) {
                         None => Next::Done,
-                        Some(token) if seen.contains(&token) => Next::Loop(token),
-                        Some(token) => {
-                            seen.insert(token.clone());
-                            Next::Fetch(Some(token))
-                        }
+                        Some(token) if !seen.insert(token_hash(&token)) => Next::Loop(token),
+                        Some(token) => Next::Fetch(Some(token)),
                     };
                     Some((Ok(page), (state, seen, fetch, next)))
                 }
@@ -83,7 +82,7 @@ where
 {
     let state = (
         pages,
-        JoinCache::new(DEFAULT_CACHE_CAPACITY),
+        JoinCache::for_stream(),
         VecDeque::new(),
         HashSet::<String>::new(),
     );
@@ -113,4 +112,12 @@ where
             }
         },
     )
+}
+
+/// A token's hash with fixed keys, the same for every walk.
+fn token_hash(token: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    token.hash(&mut hasher);
+    hasher.finish()
 }

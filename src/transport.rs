@@ -337,3 +337,20 @@ pub(crate) async fn fetch<T: Explain>(
         rate_limits: exchange.rate_limits,
     })
 }
+
+/// Decodes a body read elsewhere (a saved page, a bench) as a 200 would be.
+pub(crate) fn decode_saved<T: Explain>(body: Bytes) -> Result<Fetched<T>, Error> {
+    let exchange = Exchange {
+        status: StatusCode::OK,
+        headers: HeaderMap::new(),
+        body,
+        attempts: 1,
+        rate_limits: RateLimits::default(),
+    };
+    let value = exchange.decode(&[])?;
+    Ok(Fetched {
+        value,
+        body: exchange.body,
+        rate_limits: exchange.rate_limits,
+    })
+}

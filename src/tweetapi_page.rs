@@ -4,8 +4,10 @@
 use bytes::Bytes;
 
 use crate::join::{Item, JoinCache, References, WithRaw};
-use crate::page::pair_raw;
+use std::sync::Arc;
+
 use crate::rate_limit::RateLimits;
+use crate::raw::{self, RawItems};
 use crate::transport::Fetched;
 use crate::tweetapi::types::{
     ConversationInfo, ConversationPage, ConversationResponse, Message, Pagination, User,
@@ -16,13 +18,12 @@ use crate::tweetapi::types::{
 #[derive(Debug)]
 pub struct TweetApiPage {
     messages: Vec<Message>,
-    /// Each message's JSON as sent, aligned with `messages`.
-    raw_messages: Vec<Bytes>,
     users: Vec<User>,
     conversation: Option<ConversationInfo>,
     has_more: Option<bool>,
     next_cursor: Option<String>,
-    body: Bytes,
+    /// The body, and each message's JSON in it once asked for.
+    raw: Arc<RawItems>,
     rate_limits: RateLimits,
 }
 
@@ -69,7 +70,7 @@ impl TweetApiPage {
 
     /// The response body exactly as TweetAPI sent it.
     pub fn raw_body(&self) -> &Bytes {
-        &self.body
+        self.raw.body()
     }
 
     /// Rate-limit windows, if TweetAPI ever sends their headers (it documents
@@ -80,7 +81,7 @@ impl TweetApiPage {
 
     /// The messages joined to this page's users.
     pub fn joined(self) -> Vec<Item<Message, User>> {
-        let mut cache = JoinCache::new(usize::MAX);
+        let mut cache = JoinCache::unbounded();
         let messages = self.merge_into(&mut cache);
         cache.join(messages)
     }
@@ -88,12 +89,12 @@ impl TweetApiPage {
     /// Each message's JSON exactly as TweetAPI sent it, in the order of
     /// [`messages`](Self::messages).
     pub fn raw_messages(&self) -> &[Bytes] {
-        &self.raw_messages
+        self.raw.all()
     }
 
     pub(crate) fn merge_into(self, cache: &mut JoinCache<User>) -> Vec<WithRaw<Message>> {
         cache.add_users(self.users.into_iter().map(|user| (user.id.clone(), user)));
-        pair_raw(self.messages, self.raw_messages)
+        raw::pair(self.messages, &self.raw)
     }
 
     pub(crate) fn from_response(fetched: Fetched<ConversationResponse>) -> Self {
@@ -104,10 +105,6 @@ impl TweetApiPage {
         } = fetched;
         let mut page = Self::from_shape(value, body);
         page.rate_limits = rate_limits;
-        let raw = crate::raw::tweetapi_messages(&page.body);
-        if raw.len() == page.messages.len() {
-            page.raw_messages = raw;
-        }
         page
     }
 
@@ -123,13 +120,12 @@ impl TweetApiPage {
                 let mut page = match wrapper.data {
                     WrappedData::ConversationPage(page) => Self::from_page(page, body),
                     WrappedData::Array(messages) => Self {
+                        raw: RawItems::new(body, raw::tweetapi_messages, messages.len()),
                         messages,
-                        raw_messages: Vec::new(),
                         users: Vec::new(),
                         conversation: None,
                         has_more: None,
                         next_cursor: None,
-                        body,
                         rate_limits: RateLimits::default(),
                     },
                 };
@@ -143,13 +139,12 @@ impl TweetApiPage {
     fn from_page(page: ConversationPage, body: Bytes) -> Self {
         let next_cursor = first_cursor([page.cursor, page.next_cursor, next_of(page.pagination)]);
         Self {
+            raw: RawItems::new(body, raw::tweetapi_messages, page.messages.len()),
             messages: page.messages,
-            raw_messages: Vec::new(),
             users: page.users,
             conversation: page.conversation_info,
             has_more: page.has_more,
             next_cursor,
-            body,
             rate_limits: RateLimits::default(),
         }
     }

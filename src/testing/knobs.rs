@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::Fault;
 
@@ -44,34 +44,38 @@ struct Window {
     limit: Option<u32>,
     length: Duration,
     used: u32,
-    ends: Instant,
-    reset: u64,
+    /// When the current window ends, since the Unix epoch.
+    end: Duration,
 }
 
 impl Window {
-    /// A window from now. It ends on the whole second it advertises as its
-    /// reset, so that a client waiting until the reset always finds a new one.
+    /// Windows on a fixed grid that starts at the current whole second, as a
+    /// server with a steady limit has: a client that waits for the advertised
+    /// reset finds a new window at once, and loses no time to drift.
     fn starting(limit: Option<u32>, length: Duration) -> Self {
-        let length = length.min(LONGEST_WINDOW);
-        let now = Instant::now();
-        let since_epoch = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
-        let end = since_epoch + length;
-        let reset = end.as_secs() + u64::from(end.subsec_nanos() > 0);
+        let length = length.min(LONGEST_WINDOW).max(Duration::from_millis(1));
+        let origin = Duration::from_secs(since_epoch().as_secs());
         Self {
             limit,
             length,
             used: 0,
-            ends: now + Duration::from_secs(reset).saturating_sub(since_epoch),
-            reset,
+            end: origin + length,
         }
     }
 
     fn renew_if_over(&mut self) {
-        if Instant::now() >= self.ends {
-            *self = Self::starting(self.limit, self.length);
+        let now = since_epoch();
+        if now >= self.end {
+            let passed = (now - self.end).as_nanos() / self.length.as_nanos() + 1;
+            self.end += self.length * u32::try_from(passed).unwrap_or(u32::MAX);
+            self.used = 0;
         }
+    }
+
+    /// The reset to advertise: the window's end, rounded up to the second
+    /// as X's Unix-seconds header has it.
+    fn reset(&self) -> u64 {
+        self.end.as_secs() + u64::from(self.end.subsec_nanos() > 0)
     }
 
     fn quota(&self) -> Quota {
@@ -79,7 +83,7 @@ impl Window {
         Quota {
             limit,
             remaining: limit.saturating_sub(self.used),
-            reset: self.reset,
+            reset: self.reset(),
             allowed: self.limit.is_none_or(|limit| self.used <= limit),
         }
     }
@@ -140,6 +144,12 @@ impl Knobs {
 
 /// A lock that a panicking holder does not spoil: every critical section
 /// here leaves the state whole.
+fn since_epoch() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
