@@ -43,38 +43,29 @@ async fn exec(
     }
 }
 
-impl ClientHooks<Session> for crate::x::Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        prepare(validate::X_API, self.inner(), request, info)
-    }
+/// Both generated clients go through `prepare` and `exec`, each with its
+/// spec's rules.
+macro_rules! hooks {
+    ($client:ty, $rules:expr) => {
+        impl ClientHooks<Session> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> Result<(), Error<E>> {
+                prepare($rules, self.inner(), request, info)
+            }
 
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        exec(self.client(), self.inner(), request, info).await
-    }
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                exec(self.client(), self.inner(), request, info).await
+            }
+        }
+    };
 }
 
-impl ClientHooks<Session> for crate::tweetapi::Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        prepare(validate::TWEETAPI, self.inner(), request, info)
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        exec(self.client(), self.inner(), request, info).await
-    }
-}
+hooks!(crate::x::Client, validate::X_API);
+hooks!(crate::tweetapi::Client, validate::TWEETAPI);

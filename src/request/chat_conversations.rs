@@ -1,19 +1,13 @@
 //! `GET /2/chat/conversations`.
 
-use std::borrow::Borrow;
-
 use futures::StreamExt;
 use futures::stream::BoxStream;
 
-use super::{Query, list, require_expansion};
+use super::{ChatSelection, Query, chat_selection_setters};
 use crate::client::Client;
 use crate::join::Item;
 use crate::page::Page;
-use crate::wire::CommaList;
-use crate::x::types::{
-    ChatConversation, ChatConversationExpansion, ChatConversationField, ChatConversationsResponse,
-    UserField,
-};
+use crate::x::types::{ChatConversation, ChatConversationsResponse};
 use crate::{Error, paginate};
 
 const METHOD: &str = "get_chat_conversations";
@@ -26,9 +20,7 @@ pub struct ChatConversationsRequest<'c> {
     client: &'c Client,
     max_results: Option<i32>,
     pagination_token: Option<String>,
-    fields: Option<CommaList<ChatConversationField>>,
-    expansions: Option<CommaList<ChatConversationExpansion>>,
-    user_fields: Option<CommaList<UserField>>,
+    selection: ChatSelection,
 }
 
 impl<'c> ChatConversationsRequest<'c> {
@@ -37,9 +29,7 @@ impl<'c> ChatConversationsRequest<'c> {
             client,
             max_results: None,
             pagination_token: None,
-            fields: None,
-            expansions: None,
-            user_fields: None,
+            selection: ChatSelection::default(),
         }
     }
 
@@ -55,36 +45,7 @@ impl<'c> ChatConversationsRequest<'c> {
         self
     }
 
-    /// Conversation fields to return (`chat_conversation.fields`).
-    pub fn fields<I>(mut self, fields: I) -> Self
-    where
-        I: IntoIterator,
-        I::Item: Borrow<ChatConversationField>,
-    {
-        self.fields = Some(list(fields));
-        self
-    }
-
-    /// Id lists to expand into users in `includes`.
-    pub fn expansions<I>(mut self, expansions: I) -> Self
-    where
-        I: IntoIterator,
-        I::Item: Borrow<ChatConversationExpansion>,
-    {
-        self.expansions = Some(list(expansions));
-        self
-    }
-
-    /// User fields to return. Needs an expansion (`admin_ids`, `member_ids`
-    /// or `participant_ids`); without one the request is refused.
-    pub fn user_fields<I>(mut self, fields: I) -> Self
-    where
-        I: IntoIterator,
-        I::Item: Borrow<UserField>,
-    {
-        self.user_fields = Some(list(fields));
-        self
-    }
+    chat_selection_setters!();
 
     /// Fetches one page.
     pub async fn send(&self) -> Result<Page<ChatConversation>, Error> {
@@ -115,20 +76,12 @@ impl<'c> ChatConversationsRequest<'c> {
     }
 
     async fn fetch(&self, token: Option<String>) -> Result<Page<ChatConversation>, Error> {
-        use ChatConversationExpansion as E;
-        let all_users = [E::AdminIds, E::MemberIds, E::ParticipantIds];
-        require_expansion(
-            "user.fields",
-            self.user_fields.is_some(),
-            self.expansions.as_ref(),
-            &all_users,
-        )?;
+        self.selection.check()?;
         let mut query = Query::default();
-        query.value("chat_conversation.fields", self.fields.as_ref());
-        query.value("expansions", self.expansions.as_ref());
+        self.selection.fields_and_expansions(&mut query);
         query.value("max_results", self.max_results);
         query.value("pagination_token", token);
-        query.value("user.fields", self.user_fields.as_ref());
+        self.selection.users(&mut query);
         let url = self
             .client
             .url(&["2", "chat", "conversations"], &query.into_pairs());
