@@ -80,6 +80,7 @@ fn generate(spec: &Spec, out_dir: &Path) -> Result<(), String> {
         .map(|(list, item)| (list.as_str(), item.as_str()))
         .collect();
     strip_parameter_constraints(&mut doc);
+    let secrets = hide_secret_parameters(&mut doc);
 
     let api_doc = doc.clone();
     let api: openapiv3::OpenAPI = serde_json::from_value(doc).map_err(|e| e.to_string())?;
@@ -89,6 +90,9 @@ fn generate(spec: &Spec, out_dir: &Path) -> Result<(), String> {
         .with_tag(progenitor::TagStyle::Merged)
         .with_hooks(progenitor::HooksMode::Expected)
         .with_inner_type(INNER_TYPE.parse().map_err(|e| format!("{e}"))?);
+    if secrets {
+        settings.with_replacement(SECRET_SCHEMA, "crate::secret::Secret", std::iter::empty());
+    }
     for (list, item) in &lists {
         settings.with_replacement(
             list,
@@ -233,6 +237,42 @@ fn resolve<'a>(doc: &'a Value, value: &'a Value) -> Result<&'a Value, String> {
 fn ref_name(schema: &Value) -> Option<String> {
     let reference = schema.get("$ref")?.as_str()?;
     reference.rsplit('/').next().map(str::to_owned)
+}
+
+/// The schema name `format: password` parameters get for generation.
+const SECRET_SCHEMA: &str = "XDmSecretParameter";
+
+/// Points every `format: password` parameter at one named schema, which the
+/// generator replaces with `crate::secret::Secret`: the generated builders'
+/// `Debug` then never shows the value. Returns whether there was any.
+fn hide_secret_parameters(doc: &mut Value) -> bool {
+    let mut found = false;
+    let mut hide = |param: &mut Value| {
+        if param.pointer("/schema/format").and_then(Value::as_str) == Some("password") {
+            param["schema"] =
+                serde_json::json!({ "$ref": format!("#/components/schemas/{SECRET_SCHEMA}") });
+            found = true;
+        }
+    };
+    if let Some(shared) = doc
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        shared.values_mut().for_each(&mut hide);
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for op in item.values_mut() {
+                if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                    params.iter_mut().for_each(&mut hide);
+                }
+            }
+        }
+    }
+    if found {
+        doc["components"]["schemas"][SECRET_SCHEMA] = serde_json::json!({ "type": "string" });
+    }
+    found
 }
 
 /// Removes value constraints from every parameter schema, inline or shared.

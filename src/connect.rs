@@ -54,6 +54,9 @@ pub(crate) fn http_client(
 ) -> Result<reqwest::Client, Error> {
     install_tls_provider();
     Ok(reqwest::Client::builder()
+        // Neither API redirects; following one would carry `X-API-Key` and
+        // TweetAPI's session cookie (in the query) to whatever host it names.
+        .redirect(reqwest::redirect::Policy::none())
         .user_agent(user_agent)
         .connect_timeout(connect)
         .timeout(total)

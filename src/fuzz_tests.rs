@@ -97,6 +97,24 @@ fn json() -> impl Strategy<Value = Value> {
 
 proptest! {
     #[test]
+    fn arbitrary_rate_limit_headers_never_panic(
+        status in prop_oneof![Just(429u16), Just(200), Just(503)],
+        reset in "[0-9-]{0,25}",
+        retry_after in prop_oneof!["[0-9]{0,25}", ".{0,40}"],
+        remaining in "[0-9-]{0,25}",
+    ) {
+        let mut exchange = exchange(status, br#"{"error":{"details":{"retryAfter":18446744073709551615}}}"#.to_vec());
+        for (name, value) in [("x-rate-limit-reset", &reset), ("retry-after", &retry_after), ("x-rate-limit-remaining", &remaining)] {
+            if let Ok(value) = value.parse() {
+                exchange.headers.insert(name, value);
+            }
+        }
+        let limits = RateLimits::from_headers(&exchange.headers);
+        let _ = limits.exhausted_until();
+        let _ = exchange.error(&[]).to_string();
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(status in 100u16..600, body in prop::collection::vec(any::<u8>(), 0..512)) {
         decode_everything(status, &body);
     }

@@ -225,10 +225,16 @@ impl<V> Bounded<V> {
         // A newer copy replaces the older one but keeps its place in line.
         if self.map.insert(id.clone(), Arc::new(value)).is_none() {
             self.order.push_back(id);
-            while self.order.len() > self.capacity {
-                if let Some(oldest) = self.order.pop_front() {
-                    self.map.remove(&oldest);
-                }
+        }
+    }
+
+    /// Forgets the oldest entries beyond the capacity. Called before a page's
+    /// objects go in, never after, so that a page larger than the capacity
+    /// still joins to all of its own objects.
+    fn trim(&mut self) {
+        while self.order.len() > self.capacity {
+            if let Some(oldest) = self.order.pop_front() {
+                self.map.remove(&oldest);
             }
         }
     }
@@ -278,6 +284,7 @@ impl<U> JoinCache<U> {
 
     /// Remembers users under the given ids.
     pub fn add_users(&mut self, users: impl IntoIterator<Item = (String, U)>) {
+        self.users.trim();
         for (id, user) in users {
             self.users.insert(id, user);
         }
@@ -314,6 +321,8 @@ impl JoinCache<User> {
                 .into_iter()
                 .map(|user| (user.id.clone(), user)),
         );
+        self.media.trim();
+        self.tweets.trim();
         for media in includes.media {
             if let Some(key) = media.media_key.clone() {
                 self.media.insert(key, media);
@@ -344,10 +353,15 @@ mod tests {
     fn the_cache_forgets_the_oldest_beyond_its_capacity() {
         let mut cache = JoinCache::new(2, 2);
         cache.add_users(["1", "2", "3"].map(|id| (id.to_owned(), user(id))));
-        assert_eq!(cache.len(), 2);
+        // A page larger than the capacity keeps all of its own users...
         let joined = cache.join(vec![(event("1"), None), (event("3"), None)]);
+        assert_eq!(joined[0].sender().unwrap().username.as_deref(), Some("u1"));
+        // ...and the oldest are forgotten when the next page comes in.
+        cache.add_users(["4"].map(|id| (id.to_owned(), user(id))));
+        assert_eq!(cache.len(), 3);
+        let joined = cache.join(vec![(event("1"), None), (event("4"), None)]);
         assert!(joined[0].sender().is_none(), "the oldest user is forgotten");
-        assert_eq!(joined[1].sender().unwrap().username.as_deref(), Some("u3"));
+        assert_eq!(joined[1].sender().unwrap().username.as_deref(), Some("u4"));
     }
 
     #[test]

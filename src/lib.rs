@@ -20,6 +20,7 @@ mod problem;
 mod rate_limit;
 mod raw;
 mod request;
+pub mod secret;
 mod session;
 #[cfg(feature = "testing")]
 pub mod testing;

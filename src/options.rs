@@ -154,6 +154,16 @@ fn parse_base_url(base: &str) -> Result<reqwest::Url, Error> {
     if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
         return Err(refuse("must be an http or https URL").into());
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        // Shown in errors and `Debug` otherwise; credentials have their own
+        // setters, which keep them secret.
+        return Err(InvalidParameter {
+            parameter: "base_url",
+            rule: "must not carry a user name or password".to_owned(),
+            value: None,
+        }
+        .into());
+    }
     if url.scheme() == "http" && !is_loopback(&url) {
         return Err(refuse(
             "must use https unless the host is loopback (localhost, 127.0.0.0/8, ::1)",
@@ -216,6 +226,13 @@ mod tests {
             assert!(parse_base_url(base).is_ok(), "{base}");
         }
         assert!(parse_base_url("ftp://api.x.com").is_err());
+        let error = parse_base_url("https://user:hunter2@api.x.com")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("user name or password") && !error.contains("hunter2"),
+            "{error}"
+        );
         assert!(parse_base_url("not a url").is_err());
     }
 

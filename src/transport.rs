@@ -23,6 +23,9 @@ const RETRYABLE: [u16; 5] = [408, 500, 502, 503, 504];
 /// not let a request through three times is not going to.
 const MAX_RATE_LIMIT_WAITS: u32 = 3;
 
+/// The least a 429 is waited out, even when its reset looks past.
+const MIN_RESET_WAIT: Duration = Duration::from_secs(1);
+
 /// A response, read to the end.
 #[derive(Debug)]
 pub(crate) struct Exchange {
@@ -64,7 +67,7 @@ pub(crate) async fn preflight(session: &Session, operation: &'static str) -> Res
         pause(
             session,
             WaitReason::RateLimitExhausted,
-            wait + reset_jitter(wait),
+            wait.saturating_add(reset_jitter(wait)),
             Some(reset),
         )
         .await;
@@ -121,16 +124,19 @@ async fn attempt_until_done(
                 tracing::debug!(attempt = attempts, status = status.as_u16(), "response");
                 if *status == StatusCode::TOO_MANY_REQUESTS {
                     let reset = reset_time(headers, body);
+                    // A reset already past (clocks differ) still gets a
+                    // moment, or the retries would all land in the old window.
                     let wait = reset
                         .and_then(|at| (at - Utc::now()).to_std().ok())
-                        .unwrap_or_default();
+                        .unwrap_or_default()
+                        .max(MIN_RESET_WAIT);
                     (reset.is_some()
                         && session.rate_limit.accepts(wait)
                         && rate_limit_waits < MAX_RATE_LIMIT_WAITS)
                         .then(|| {
                             (
                                 WaitReason::TooManyRequests,
-                                wait + reset_jitter(wait),
+                                wait.saturating_add(reset_jitter(wait)),
                                 reset,
                             )
                         })
@@ -240,9 +246,23 @@ fn header_number(headers: &HeaderMap, name: &str) -> Option<i64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
+/// `Retry-After` as a wait: seconds, or an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let seconds = header_number(headers, "retry-after")?;
-    Some(Duration::from_secs(u64::try_from(seconds).ok()?))
+    if let Some(seconds) = header_number(headers, "retry-after") {
+        return Some(Duration::from_secs(u64::try_from(seconds).ok()?));
+    }
+    let date = headers.get("retry-after")?.to_str().ok()?;
+    let at = DateTime::parse_from_rfc2822(date).ok()?;
+    Some(
+        (at.with_timezone(&Utc) - Utc::now())
+            .to_std()
+            .unwrap_or_default(),
+    )
+}
+
+/// Now plus `after`, or `None` when a server names a wait no clock can reach.
+fn from_now(after: Duration) -> Option<DateTime<Utc>> {
+    Utc::now().checked_add_signed(chrono::TimeDelta::from_std(after).ok()?)
 }
 
 /// When a 429's limit resets: `x-rate-limit-reset` (Unix seconds), else
@@ -255,7 +275,7 @@ fn reset_time(headers: &HeaderMap, body: &[u8]) -> Option<DateTime<Utc>> {
         let error = ApiError::from_body(429, body, &[]);
         error.retry_after_secs().map(Duration::from_secs)
     })?;
-    Some(Utc::now() + after)
+    from_now(after)
 }
 
 impl Exchange {

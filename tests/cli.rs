@@ -337,3 +337,40 @@ async fn a_checkpoint_of_another_conversation_is_refused() {
     assert_eq!(result.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&result.stderr).contains("this checkpoint is for"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_output_option_may_come_before_the_command_and_a_checkpoint_needs_it() {
+    let fake = FakeX::start().await.unwrap();
+    let dir = temp_dir("global-output");
+    let (out, checkpoint) = (dir.join("e.json"), dir.join("e.checkpoint"));
+    let mut command = against(&fake);
+    command
+        .arg("-o")
+        .arg(&out)
+        .args([
+            "--format",
+            "json",
+            "events",
+            DEMO_CONVERSATION,
+            "--limit",
+            "120",
+            "--checkpoint",
+        ])
+        .arg(&checkpoint);
+    let result = run(command).await;
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let events: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(events.len(), 120, "a complete JSON array");
+
+    let mut command = against(&fake);
+    command
+        .args(["events", DEMO_CONVERSATION, "--checkpoint"])
+        .arg(dir.join("other.checkpoint"));
+    let result = run(command).await;
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("--checkpoint needs --output"));
+}

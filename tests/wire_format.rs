@@ -245,3 +245,22 @@ async fn tweetapi_sends_the_key_as_a_header_and_the_auth_token_as_a_query_parame
         )
     );
 }
+
+#[test]
+fn the_generated_tweetapi_builder_never_shows_its_secrets() {
+    x_dm::connect::install_tls_provider();
+    let client = x_dm::connect::tweetapi_client("http://127.0.0.1:9", API_KEY).unwrap();
+    let builder = client
+        .get_tweet_api_conversation()
+        .auth_token(AUTH_TOKEN)
+        .proxy("proxy.example:8080@alice:s3cret-proxy-pass")
+        .conversation_id("1-2");
+    let shown = format!("{builder:?} {client:?}");
+    for secret in [AUTH_TOKEN, API_KEY, "s3cret-proxy-pass"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert!(
+        shown.contains("1-2"),
+        "non-secret parameters still show: {shown}"
+    );
+}

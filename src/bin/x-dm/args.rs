@@ -180,7 +180,7 @@ pub struct EventsArgs {
 
     /// Save progress here after each page, and resume from it when run again
     /// with the same output file. Needs --output.
-    #[arg(long, value_name = "FILE", requires = "output")]
+    #[arg(long, value_name = "FILE")]
     pub checkpoint: Option<PathBuf>,
 }
 
@@ -206,7 +206,7 @@ pub struct TweetApiConversationArgs {
 
     /// Save progress here after each page, and resume from it when run again
     /// with the same output file. Needs --output.
-    #[arg(long, value_name = "FILE", requires = "output")]
+    #[arg(long, value_name = "FILE")]
     pub checkpoint: Option<PathBuf>,
 }
 

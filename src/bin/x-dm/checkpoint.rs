@@ -18,6 +18,8 @@ pub struct Checkpoint {
     pub command: String,
     pub target: String,
     pub format: Format,
+    /// The output file it describes; another file is refused.
+    pub output: PathBuf,
     /// The token (or cursor) of the next page; `None` before the first page.
     pub next_token: Option<String>,
     /// How long the output file was when the last complete page was flushed.
@@ -33,11 +35,18 @@ pub struct Checkpoint {
 
 impl Checkpoint {
     /// A checkpoint for an export that has not started.
-    pub fn start(command: &str, target: &str, format: Format, next_token: Option<String>) -> Self {
+    pub fn start(
+        command: &str,
+        target: &str,
+        format: Format,
+        output: &Path,
+        next_token: Option<String>,
+    ) -> Self {
         Self {
             command: command.to_owned(),
             target: target.to_owned(),
             format,
+            output: output.to_owned(),
             next_token,
             output_len: 0,
             items_written: 0,
@@ -59,6 +68,14 @@ impl Checkpoint {
 
     /// Refuses to resume another export's checkpoint.
     pub fn check_matches(&self, expected: &Checkpoint, path: &Path) -> Result<(), String> {
+        if self.output != expected.output {
+            return Err(format!(
+                "{}: this checkpoint is for the output file {}, not {}",
+                path.display(),
+                self.output.display(),
+                expected.output.display()
+            ));
+        }
         if (self.command.as_str(), self.target.as_str(), self.format)
             != (
                 expected.command.as_str(),
@@ -107,6 +124,15 @@ fn temporary_path(path: &Path) -> PathBuf {
 /// Opens the output for appending after cutting it back to `len`, which
 /// drops whatever a killed run wrote after its last complete page.
 pub fn reopen_output(path: &Path, len: u64) -> io::Result<File> {
+    if fs::metadata(path).map_or(0, |meta| meta.len()) < len {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{} is shorter than the checkpoint says ({len} bytes): it is not the file this export wrote",
+                path.display()
+            ),
+        ));
+    }
     let file = OpenOptions::new()
         .create(true)
         .write(true)
@@ -135,7 +161,8 @@ mod tests {
     #[test]
     fn a_saved_checkpoint_loads_back() {
         let path = dir().join("events.checkpoint");
-        let mut checkpoint = Checkpoint::start("events", "1-2", Format::Jsonl, None);
+        let mut checkpoint =
+            Checkpoint::start("events", "1-2", Format::Jsonl, Path::new("o"), None);
         checkpoint.next_token = Some("token-0000000000001".into());
         checkpoint.output_len = 42;
         checkpoint.save(&path).unwrap();
@@ -146,18 +173,18 @@ mod tests {
     #[test]
     fn another_exports_checkpoint_is_refused() {
         let path = PathBuf::from("c.json");
-        let saved = Checkpoint::start("events", "1-2", Format::Jsonl, None);
+        let saved = Checkpoint::start("events", "1-2", Format::Jsonl, Path::new("o"), None);
         assert!(
             saved
                 .check_matches(
-                    &Checkpoint::start("events", "1-2", Format::Jsonl, None),
+                    &Checkpoint::start("events", "1-2", Format::Jsonl, Path::new("o"), None),
                     &path
                 )
                 .is_ok()
         );
         let error = saved
             .check_matches(
-                &Checkpoint::start("events", "3-4", Format::Jsonl, None),
+                &Checkpoint::start("events", "3-4", Format::Jsonl, Path::new("o"), None),
                 &path,
             )
             .unwrap_err();
@@ -168,7 +195,13 @@ mod tests {
         assert!(
             saved
                 .check_matches(
-                    &Checkpoint::start("tweetapi conversation", "1-2", Format::Jsonl, None),
+                    &Checkpoint::start(
+                        "tweetapi conversation",
+                        "1-2",
+                        Format::Jsonl,
+                        Path::new("o"),
+                        None
+                    ),
                     &path
                 )
                 .is_err()
@@ -176,7 +209,7 @@ mod tests {
         assert!(
             saved
                 .check_matches(
-                    &Checkpoint::start("events", "1-2", Format::Json, None),
+                    &Checkpoint::start("events", "1-2", Format::Json, Path::new("o"), None),
                     &path
                 )
                 .is_err()
@@ -192,6 +225,24 @@ mod tests {
         assert_eq!(
             fs::read_to_string(&path).unwrap(),
             "line 1\nline 2\nline 3\n"
+        );
+    }
+
+    #[test]
+    fn another_output_file_or_a_shorter_one_is_refused() {
+        let path = PathBuf::from("c.json");
+        let saved = Checkpoint::start("events", "1-2", Format::Jsonl, Path::new("o"), None);
+        let other = Checkpoint::start("events", "1-2", Format::Jsonl, Path::new("other"), None);
+        assert!(
+            saved
+                .check_matches(&other, &path)
+                .unwrap_err()
+                .contains("output file")
+        );
+        let error = reopen_output(&dir().join("new.jsonl"), 100).unwrap_err();
+        assert!(
+            error.to_string().contains("shorter than the checkpoint"),
+            "{error}"
         );
     }
 

@@ -130,7 +130,20 @@ pub async fn run<'a, P: ExportPage>(
     pages: impl FnOnce(Option<String>) -> BoxStream<'a, Result<P, x_dm::Error>>,
     progress: &Progress,
 ) -> Result<(), Failure> {
-    let fresh = Checkpoint::start(plan.command, &plan.target, plan.format, plan.start.clone());
+    if plan.checkpoint.is_some() && plan.output.is_none() {
+        return Err(Failure::Usage(
+            "--checkpoint needs --output: standard output cannot be cut back to the last complete page on resume"
+                .to_owned(),
+        ));
+    }
+    let output_path = plan.output.clone().unwrap_or_default();
+    let fresh = Checkpoint::start(
+        plan.command,
+        &plan.target,
+        plan.format,
+        &output_path,
+        plan.start.clone(),
+    );
     let mut state = fresh.clone();
     if let Some(path) = &plan.checkpoint {
         if let Some(saved) = Checkpoint::load(path).map_err(Failure::Usage)? {
@@ -143,7 +156,9 @@ pub async fn run<'a, P: ExportPage>(
         }
     }
     let file = match &plan.output {
-        Some(path) if plan.checkpoint.is_some() => Some(reopen_output(path, state.output_len)?),
+        Some(path) if plan.checkpoint.is_some() => {
+            Some(reopen_output(path, state.output_len).map_err(|e| Failure::Usage(e.to_string()))?)
+        }
         Some(path) => Some(File::create(path)?),
         None => None,
     };
@@ -154,7 +169,7 @@ pub async fn run<'a, P: ExportPage>(
     while let Some(page) = pages.try_next().await? {
         page_count += 1;
         for warning in page.warnings() {
-            eprintln!("warning: {warning}");
+            eprintln!("warning: {}", crate::output::one_line(&warning));
         }
         let rows = page.rows(&mut names);
         let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
@@ -176,6 +191,11 @@ pub async fn run<'a, P: ExportPage>(
         state.previous_ids = ids;
         state.next_token = page.continuation();
         state.done = reached || state.next_token.is_none();
+        if state.done {
+            // Closed before the checkpoint says done, so that a kill in
+            // between cannot leave a finished export without its last byte.
+            output.close()?;
+        }
         state.output_len = output.commit_page()?;
         if let Some(path) = &plan.checkpoint {
             state.save(path)?;

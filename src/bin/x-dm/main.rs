@@ -36,12 +36,14 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // Messages can quote a server's text: no escape sequence reaches the
+        // terminal.
         Err(Failure::Usage(message)) => {
-            eprintln!("x-dm: {message}");
+            eprintln!("x-dm: {}", output::one_line(&message));
             ExitCode::from(2)
         }
         Err(Failure::Run(message)) => {
-            eprintln!("x-dm: {message}");
+            eprintln!("x-dm: {}", output::one_line(&message));
             ExitCode::FAILURE
         }
         Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
@@ -240,7 +242,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let mut out = Output::new(file, format, 0, 0)?;
             let rows = export::ExportPage::rows(&page, &mut export::Names::default());
             for warning in export::ExportPage::warnings(&page) {
-                eprintln!("warning: {warning}");
+                eprintln!("warning: {}", output::one_line(&warning));
             }
             out.page(page.raw_body(), &rows)?;
             Ok(out.finish()?)

@@ -28,6 +28,8 @@ pub struct Output {
     /// Bytes in the output so far, resumed ones included.
     position: u64,
     items: u64,
+    /// Whether the JSON array's bracket has been written.
+    closed: bool,
 }
 
 impl Output {
@@ -48,6 +50,7 @@ impl Output {
             format,
             position,
             items,
+            closed: false,
         };
         if format == Format::Json && position == 0 {
             output.write(b"[")?;
@@ -108,11 +111,18 @@ impl Output {
         Ok(self.position)
     }
 
-    /// Ends the output (the JSON array's bracket) and flushes it.
-    pub fn finish(mut self) -> io::Result<()> {
-        if self.format == Format::Json {
+    /// Ends the output: the JSON array's closing bracket, once.
+    pub fn close(&mut self) -> io::Result<()> {
+        if self.format == Format::Json && !self.closed {
+            self.closed = true;
             self.write(if self.items == 0 { b"]\n" } else { b"\n]\n" })?;
         }
+        Ok(())
+    }
+
+    /// Closes the output if that has not happened yet, and flushes it.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.close()?;
         self.writer.flush()
     }
 
@@ -123,8 +133,9 @@ impl Output {
     }
 }
 
-/// Text on one table line: line breaks and tabs become spaces.
-fn one_line(text: &str) -> String {
+/// Text on one line, safe for a terminal: line breaks, tabs and escape
+/// sequences' control characters become spaces.
+pub fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
