@@ -118,9 +118,14 @@ async fn attempt_until_done(
         };
         let outcome = read(http, request).await;
         let retry = match &outcome {
-            Ok((status, headers, body)) => {
-                let rate_limits = RateLimits::from_headers(headers);
-                session.limiter.record(operation, &rate_limits);
+            Ok(Exchange {
+                status,
+                headers,
+                body,
+                rate_limits,
+                ..
+            }) => {
+                session.limiter.record(operation, rate_limits);
                 tracing::debug!(attempt = attempts, status = status.as_u16(), "response");
                 if *status == StatusCode::TOO_MANY_REQUESTS {
                     let reset = reset_time(headers, body);
@@ -174,12 +179,9 @@ async fn attempt_until_done(
             }
             _ => {
                 return match outcome {
-                    Ok((status, headers, body)) => Ok(Exchange {
-                        rate_limits: RateLimits::from_headers(&headers),
-                        status,
-                        headers,
-                        body,
+                    Ok(exchange) => Ok(Exchange {
                         attempts,
+                        ..exchange
                     }),
                     Err(source) => Err(Failed { source, attempts }),
                 };
@@ -206,12 +208,20 @@ impl std::fmt::Display for DisplayWithoutUrl<'_> {
 async fn read(
     http: &reqwest::Client,
     request: reqwest::Request,
-) -> Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
+) -> Result<Exchange, reqwest::Error> {
     let response = http.execute(request).await?;
     let status = response.status();
     let headers = response.headers().clone();
+    let rate_limits = RateLimits::from_headers(&headers);
     let body = response.bytes().await?;
-    Ok((status, headers, body))
+    Ok(Exchange {
+        status,
+        headers,
+        body,
+        // Counted by the retry loop, which knows how many came before.
+        attempts: 0,
+        rate_limits,
+    })
 }
 
 /// Whether another attempt may fare better. reqwest reports a body cut short

@@ -5,7 +5,9 @@
 //! `OUT_DIR/*_rules.rs`. The check runs on the finished request, so it sees
 //! exactly what would be sent, whichever builder produced it.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::LazyLock;
 
 use percent_encoding::percent_decode_str;
 
@@ -197,9 +199,27 @@ fn check_value(param: &Param, value: &str) -> Result<(), InvalidParameter> {
     Ok(())
 }
 
+/// Every pattern of both rule tables, compiled once: the check runs on every
+/// request.
+static PATTERNS: LazyLock<HashMap<&'static str, regress::Regex>> = LazyLock::new(|| {
+    X_API
+        .iter()
+        .chain(TWEETAPI)
+        .flat_map(|op| op.params)
+        .flat_map(|param| param.rules)
+        .filter_map(|rule| match rule {
+            Rule::Pattern(pattern) => Some(*pattern),
+            _ => None,
+        })
+        .filter_map(|pattern| Some((pattern, regress::Regex::new(pattern).ok()?)))
+        .collect()
+});
+
 fn matches_pattern(pattern: &str, value: &str) -> bool {
     // A pattern that does not compile is a spec bug; refusing is the safe side.
-    regress::Regex::new(pattern).is_ok_and(|re| re.find(value).is_some())
+    PATTERNS
+        .get(pattern)
+        .is_some_and(|re| re.find(value).is_some())
 }
 
 fn describe(rule: &Rule) -> String {
