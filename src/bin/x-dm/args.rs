@@ -101,6 +101,23 @@ pub struct ConversationsArgs {
     #[command(flatten)]
     pub amount: Amount,
 
+    #[command(flatten)]
+    pub selection: ChatSelectionArgs,
+}
+
+/// `x-dm conversation <ID>`.
+#[derive(Debug, Args)]
+pub struct ConversationArgs {
+    /// The conversation: a user id, `uid-uid`, `uid:uid` or a `g` group id.
+    pub id: String,
+
+    #[command(flatten)]
+    pub selection: ChatSelectionArgs,
+}
+
+/// What both Chat commands select.
+#[derive(Debug, Args)]
+pub struct ChatSelectionArgs {
     /// Conversation fields to return (comma-separated).
     #[arg(long, value_name = "LIST", value_parser = chat_conversation_fields)]
     pub fields: Option<List<ChatConversationField>>,
@@ -114,23 +131,45 @@ pub struct ConversationsArgs {
     pub user_fields: Option<List<UserField>>,
 }
 
-/// `x-dm conversation <ID>`.
-#[derive(Debug, Args)]
-pub struct ConversationArgs {
-    /// The conversation: a user id, `uid-uid`, `uid:uid` or a `g` group id.
-    pub id: String,
-
-    /// Conversation fields to return (comma-separated).
-    #[arg(long, value_name = "LIST", value_parser = chat_conversation_fields)]
-    pub fields: Option<List<ChatConversationField>>,
-
-    /// Id lists to expand into users (comma-separated).
-    #[arg(long, value_name = "LIST", value_parser = chat_conversation_expansions)]
-    pub expansions: Option<List<ChatConversationExpansion>>,
-
-    /// User fields to return for expanded users (comma-separated).
-    #[arg(long, value_name = "LIST", value_parser = user_fields)]
-    pub user_fields: Option<List<UserField>>,
+impl ChatSelectionArgs {
+    /// The fields, expansions and user fields to ask for, with the defaults
+    /// the table needs (types, members and their handles) where none is given.
+    pub fn resolve(
+        self,
+    ) -> (
+        Vec<ChatConversationField>,
+        Vec<ChatConversationExpansion>,
+        Vec<UserField>,
+    ) {
+        use ChatConversationField as F;
+        let fields = self.fields.map_or_else(
+            || {
+                vec![
+                    F::Id,
+                    F::Type,
+                    F::GroupName,
+                    F::MemberIds,
+                    F::ParticipantIds,
+                    F::CreatedAt,
+                    F::UpdatedAt,
+                ]
+            },
+            |list| list.0,
+        );
+        let expansions = self.expansions.map_or_else(
+            || {
+                vec![
+                    ChatConversationExpansion::MemberIds,
+                    ChatConversationExpansion::ParticipantIds,
+                ]
+            },
+            |list| list.0,
+        );
+        let users = self
+            .user_fields
+            .map_or_else(|| vec![UserField::Username, UserField::Name], |list| list.0);
+        (fields, expansions, users)
+    }
 }
 
 /// `x-dm events <CONVERSATION_ID>`.

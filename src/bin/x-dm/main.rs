@@ -12,9 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use secrecy::{ExposeSecret, SecretString};
 use x_dm::testing::FakeX;
-use x_dm::x::types::{
-    ChatConversationExpansion, ChatConversationField, DmEventExpansion, DmEventField, UserField,
-};
+use x_dm::x::types::{DmEventExpansion, DmEventField, UserField};
 use x_dm::{Client, TweetApiClient};
 
 use crate::args::{Cli, Command, Format, Global, TweetApiCommand};
@@ -186,23 +184,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Conversations(args) => {
             let client = x_client(&target, &progress)?;
             let stop = Stop::from(args.amount);
+            let (fields, expansions, users) = args.selection.resolve();
             let mut request = client
                 .conversations()
-                .fields(
-                    args.fields
-                        .map(|list| list.0)
-                        .unwrap_or_else(default_conversation_fields),
-                )
-                .expansions(
-                    args.expansions
-                        .map(|list| list.0)
-                        .unwrap_or_else(default_conversation_expansions),
-                )
-                .user_fields(
-                    args.user_fields
-                        .map(|list| list.0)
-                        .unwrap_or_else(|| vec![UserField::Username, UserField::Name]),
-                );
+                .fields(fields)
+                .expansions(expansions)
+                .user_fields(users);
             if let Some(size) = stop.page_size(args.max_results) {
                 request = request.max_results(size);
             }
@@ -219,23 +206,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Conversation(args) => {
             let client = x_client(&target, &progress)?;
+            let (fields, expansions, users) = args.selection.resolve();
             let request = client
                 .conversation(&args.id)
-                .fields(
-                    args.fields
-                        .map(|list| list.0)
-                        .unwrap_or_else(default_conversation_fields),
-                )
-                .expansions(
-                    args.expansions
-                        .map(|list| list.0)
-                        .unwrap_or_else(default_conversation_expansions),
-                )
-                .user_fields(
-                    args.user_fields
-                        .map(|list| list.0)
-                        .unwrap_or_else(|| vec![UserField::Username, UserField::Name]),
-                );
+                .fields(fields)
+                .expansions(expansions)
+                .user_fields(users);
             let page = request.send().await?;
             progress.finish();
             let file = output.map(std::fs::File::create).transpose()?;
@@ -270,27 +246,4 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             .await
         }
     }
-}
-
-/// What the conversations table shows, unless `--fields` says otherwise.
-fn default_conversation_fields() -> Vec<ChatConversationField> {
-    use ChatConversationField as F;
-    vec![
-        F::Id,
-        F::Type,
-        F::GroupName,
-        F::MemberIds,
-        F::ParticipantIds,
-        F::CreatedAt,
-        F::UpdatedAt,
-    ]
-}
-
-/// Expanded so that the table can show handles, unless `--expansions` says
-/// otherwise.
-fn default_conversation_expansions() -> Vec<ChatConversationExpansion> {
-    vec![
-        ChatConversationExpansion::MemberIds,
-        ChatConversationExpansion::ParticipantIds,
-    ]
 }
