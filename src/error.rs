@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::engine::InvalidParameter;
 use crate::problem::ApiError;
-use crate::validate::InvalidParameter;
 
 /// Everything that can go wrong, kept apart so that a caller can act on it.
 #[derive(Debug, thiserror::Error)]
@@ -39,13 +39,16 @@ pub enum Error {
     /// The request could not be sent or its response could not be read to the
     /// end, after every attempt the retry policy allows. The URL is left out:
     /// TweetAPI's carries the account's auth token.
-    #[error("transport error after {attempts} attempt(s): {source}")]
+    #[error("transport error after {attempts} attempt(s){}: {source}", if *may_have_taken_effect { " (the request may have taken effect)" } else { "" })]
     Transport {
         /// The last failure.
         #[source]
         source: reqwest::Error,
         /// Attempts made.
         attempts: u32,
+        /// Whether a request that is not idempotent may have reached the
+        /// server: it was not sent again, so check before sending it anew.
+        may_have_taken_effect: bool,
     },
 
     /// A successful response whose body does not have the documented shape.
@@ -72,11 +75,29 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// Whether the request may have taken effect although it failed: a send
+    /// (or another request that is not idempotent) whose connection broke
+    /// after it was written, or that the server failed with a 5xx. Such a
+    /// request is never sent twice by the client; the caller decides.
+    pub fn may_have_taken_effect(&self) -> bool {
+        match self {
+            Error::Transport {
+                may_have_taken_effect,
+                ..
+            } => *may_have_taken_effect,
+            Error::Api(error) => error.may_have_taken_effect,
+            _ => false,
+        }
+    }
+}
+
 impl From<reqwest::Error> for Error {
     fn from(error: reqwest::Error) -> Self {
         Error::Transport {
             source: error.without_url(),
             attempts: 1,
+            may_have_taken_effect: false,
         }
     }
 }

@@ -9,13 +9,11 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use crate::page::Page;
+use crate::engine::transport::{Exchange, Repeat};
+use crate::engine::{FromResponse, Paged, RateLimits, Response};
 use crate::problem::ApiError;
-use crate::rate_limit::RateLimits;
-use crate::transport::{Exchange, Fetched};
-use crate::tweetapi::types::ConversationResponse;
-use crate::tweetapi_page::TweetApiPage;
-use crate::x::types::{ChatConversationResponse, ChatConversationsResponse, DmEventsResponse};
+use crate::x::types::{ChatConversation, DmEvent};
+use crate::{tweetapi, x};
 
 fn exchange(status: u16, body: Vec<u8>) -> Exchange {
     Exchange {
@@ -27,35 +25,36 @@ fn exchange(status: u16, body: Vec<u8>) -> Exchange {
     }
 }
 
-fn fetched<T>(value: T) -> Fetched<T> {
-    Fetched {
-        value,
-        body: Bytes::new(),
+fn response(status: u16, body: &[u8]) -> Response {
+    Response {
+        status,
+        headers: HeaderMap::new(),
+        body: Bytes::copy_from_slice(body),
         rate_limits: RateLimits::default(),
     }
 }
 
-/// Runs a body through every decoder, and what decodes through the page
-/// constructors and joins as well.
+/// Runs a body through every decoder, and what decodes through the joins
+/// and the pagination lookups as well.
 fn decode_everything(status: u16, body: &[u8]) {
-    let exchange = exchange(status, body.to_vec());
-    if let Ok(response) = exchange.decode::<DmEventsResponse>(&[]) {
-        let _ = Page::from_response(fetched(response)).joined();
+    if let Ok(page) = x::Page::<DmEvent>::from_response(response(status, body)) {
+        let _ = page.token("meta.next_token");
+        let _ = page.raw_items().len();
+        let _ = page.joined();
     }
-    if let Ok(response) = exchange.decode::<ChatConversationsResponse>(&["dm.read"]) {
-        let _ = Page::from_list(fetched(response)).joined();
+    if let Ok(page) = x::Page::<ChatConversation>::from_response(response(status, body)) {
+        let _ = page.has_more("meta.has_more");
+        let _ = page.joined();
     }
-    if let Ok(response) = exchange.decode::<ChatConversationResponse>(&[]) {
-        let _ = Page::from_one(fetched(response)).joined();
-    }
-    if let Ok(response) = exchange.decode::<ConversationResponse>(&[]) {
-        let page = TweetApiPage::from_response(fetched(response));
-        let _ = page.continuation();
+    if let Ok(page) = tweetapi::Page::from_response(response(status, body)) {
+        let _ = page.token("cursor");
+        let _ = page.raw_items().len();
         let _ = page.joined();
     }
     let error = ApiError::from_body(status, body, &["dm.read"]);
     let _ = error.to_string();
     let _ = error.retry_after_secs();
+    let _ = exchange(status, body.to_vec()).error(&["dm.read"], Repeat::BeforeSent);
 }
 
 /// JSON values up to a few levels deep, with the keys the decoders look for
@@ -111,7 +110,7 @@ proptest! {
         }
         let limits = RateLimits::from_headers(&exchange.headers);
         let _ = limits.exhausted_until();
-        let _ = exchange.error(&[]).to_string();
+        let _ = exchange.error(&[], Repeat::Safe).to_string();
     }
 
     #[test]

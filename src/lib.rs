@@ -1,59 +1,47 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
-mod auth;
-mod client;
 pub mod connect;
+pub mod engine;
 mod error;
-mod explain;
 #[cfg(test)]
 mod fuzz_tests;
-mod hooks;
-mod ids;
-mod join;
-pub mod normalize;
-mod options;
-mod page;
-mod paginate;
-mod policy;
 mod problem;
-mod rate_limit;
-mod raw;
-mod request;
 pub mod secret;
-mod session;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod timestamp;
-mod transport;
 pub mod tweetapi;
-mod tweetapi_client;
-mod tweetapi_page;
-pub mod validate;
-pub mod wire;
 pub mod x;
 
-pub use auth::Credentials;
-pub use client::{Client, ClientBuilder};
-pub use error::Error;
-pub use ids::{ChatConversationId, DmConversationId};
-pub use join::{Item, Joined};
-pub use page::{Meta, Page};
-pub use policy::{RateLimitPolicy, RetryPolicy};
-pub use problem::{ApiError, ProblemKind};
-pub use rate_limit::{RateLimit, RateLimits};
-pub use request::{
-    ChatConversationRequest, ChatConversationsRequest, Direction, DmEventsRequest,
-    TweetApiConversationRequest,
+pub use engine::{
+    Credentials, Direction, InvalidParameter, RateLimit, RateLimitPolicy, RateLimits, Request,
+    RetryPolicy, Session, Wait, WaitObserver, WaitReason, validate, wire,
 };
-pub use session::{Session, Wait, WaitObserver, WaitReason};
-pub use tweetapi_client::{TweetApiClient, TweetApiClientBuilder};
-pub use tweetapi_page::TweetApiPage;
-pub use validate::InvalidParameter;
+pub use error::Error;
+pub use problem::{ApiError, ProblemKind};
+pub use x::normalize;
+pub use x::{
+    ChatConversationId, ChatConversationRequest, ChatConversationsRequest, Client, ClientBuilder,
+    DmConversationId, DmEventsRequest, Item, Joined, Meta, Page,
+};
+
+/// The TweetAPI client, under the name it had before it moved to
+/// [`tweetapi::Client`].
+pub type TweetApiClient = tweetapi::Client;
+
+/// The TweetAPI client's builder: [`tweetapi::ClientBuilder`].
+pub type TweetApiClientBuilder = tweetapi::ClientBuilder;
+
+/// A page of a TweetAPI conversation: [`tweetapi::Page`].
+pub type TweetApiPage = tweetapi::Page;
+
+/// The TweetAPI conversation request: [`tweetapi::ConversationRequest`].
+pub type TweetApiConversationRequest = tweetapi::ConversationRequest;
 
 /// The names most programs need, in one `use x_dm::prelude::*`.
 pub mod prelude {
-    pub use crate::normalize::{ChatConversationExt, DmEventExt, EventKind, TweetExt, UserExt};
+    pub use crate::x::normalize::{ChatConversationExt, DmEventExt, EventKind, TweetExt, UserExt};
     pub use crate::x::types::{
         ChatConversationExpansion, ChatConversationField, DmEventExpansion, DmEventField,
         DmEventType, MediaField, TweetField, UserField,

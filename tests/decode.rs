@@ -22,14 +22,14 @@ fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
-fn x_client(server: &MockServer) -> x_dm::x::Client {
+fn x_client(server: &MockServer) -> x_dm::x::generated::Client {
     let session = one_attempt(x_dm::Credentials::bearer(ACCESS_TOKEN).unwrap());
-    x_dm::x::Client::new_with_client(&server.base_url(), http(), session)
+    x_dm::x::generated::Client::new_with_client(&server.base_url(), http(), session)
 }
 
-fn tweetapi_client(server: &MockServer) -> x_dm::tweetapi::Client {
+fn tweetapi_client(server: &MockServer) -> x_dm::tweetapi::generated::Client {
     let session = one_attempt(x_dm::Credentials::api_key(API_KEY).unwrap());
-    x_dm::tweetapi::Client::new_with_client(&server.base_url(), http(), session)
+    x_dm::tweetapi::generated::Client::new_with_client(&server.base_url(), http(), session)
 }
 
 fn serve<'a>(server: &'a MockServer, path: &str, status: u16, body: &str) -> httpmock::Mock<'a> {

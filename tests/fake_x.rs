@@ -757,9 +757,9 @@ async fn tweetapi_pages_through_every_message_by_cursor() {
     assert!(
         earlier
             .iter()
-            .all(|p| p.has_more() == Some(true) && p.messages().len() == 20)
+            .all(|p| p.has_more() == Some(true) && p.items().len() == 20)
     );
-    assert_eq!((last.has_more(), last.next_cursor()), (Some(false), None));
+    assert_eq!((last.has_more(), last.next_token()), (Some(false), None));
 
     let messages: Vec<_> = tweetapi(&fake)
         .conversation(DEMO_CONVERSATION)

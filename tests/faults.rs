@@ -338,7 +338,10 @@ async fn a_server_slower_than_the_timeout_is_a_timeout_after_every_attempt() {
         .send()
         .await
         .unwrap_err();
-    let Error::Transport { source, attempts } = &error else {
+    let Error::Transport {
+        source, attempts, ..
+    } = &error
+    else {
         panic!("{error:?}")
     };
     assert!(source.is_timeout(), "{source:?}");

@@ -19,10 +19,10 @@ fn tweetapi_client_matches_its_snapshot() {
 }
 
 #[test]
-fn parameter_rules_match_their_snapshot() {
-    let rules = concat!(
-        include_str!(concat!(env!("OUT_DIR"), "/x_api_rules.rs")),
-        include_str!(concat!(env!("OUT_DIR"), "/tweetapi_rules.rs")),
+fn descriptors_match_their_snapshot() {
+    let descriptors = concat!(
+        include_str!(concat!(env!("OUT_DIR"), "/x_api_descriptors.rs")),
+        include_str!(concat!(env!("OUT_DIR"), "/tweetapi_descriptors.rs")),
     );
-    expectorate::assert_contents("tests/snapshots/rules.rs.snap", rules);
+    expectorate::assert_contents("tests/snapshots/descriptors.rs.snap", descriptors);
 }

@@ -110,9 +110,9 @@ async fn every_cursor_shape_leads_to_the_second_page() {
             .unwrap_or_else(|e| panic!("{shape}: {e}"));
 
         assert_eq!(pages.len(), 2, "{shape}");
-        assert_eq!(pages[0].next_cursor(), Some(CURSOR), "{shape}");
-        assert_eq!(pages[0].messages()[0].id, "11", "{shape}");
-        assert_eq!(pages[1].messages()[0].id, "10", "{shape}");
+        assert_eq!(pages[0].next_token(), Some(CURSOR), "{shape}");
+        assert_eq!(pages[0].items()[0].id, "11", "{shape}");
+        assert_eq!(pages[1].items()[0].id, "10", "{shape}");
         first.assert_calls(1);
         second.assert_calls(1);
     }
@@ -172,7 +172,7 @@ async fn the_walk_stops_where_tweetapi_says_there_is_no_more() {
             .unwrap_or_else(|e| panic!("{shape}: {e}"));
 
         assert_eq!(pages.len(), 1, "{shape}");
-        assert_eq!(pages[0].messages().len(), 1, "{shape}");
+        assert_eq!(pages[0].items().len(), 1, "{shape}");
         first.assert_calls(1);
         further.assert_calls(0);
     }
@@ -231,7 +231,7 @@ async fn a_saved_cursor_resumes_without_the_first_page() {
         .send()
         .await
         .unwrap()
-        .next_cursor()
+        .next_token()
         .unwrap()
         .to_owned();
     let pages: Vec<_> = client
@@ -243,7 +243,7 @@ async fn a_saved_cursor_resumes_without_the_first_page() {
         .unwrap();
 
     assert_eq!(pages.len(), 1);
-    assert_eq!(pages[0].messages()[0].id, "1");
+    assert_eq!(pages[0].items()[0].id, "1");
     first.assert_calls(1);
     second.assert_calls(1);
 }

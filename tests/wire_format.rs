@@ -64,6 +64,7 @@ async fn dm_events_sends_comma_separated_lists_under_dotted_names() {
         .expansions([
             DmEventExpansion::SenderId,
             DmEventExpansion::AttachmentsMediaKeys,
+            DmEventExpansion::ReferencedTweetsId,
         ])
         .media_fields([MediaField::Url])
         .user_fields([UserField::Username, UserField::Name])
@@ -77,7 +78,7 @@ async fn dm_events_sends_comma_separated_lists_under_dotted_names() {
         seen(&query),
         "dm_event.fields=id,text,created_at\
          &event_types=MessageCreate,ParticipantsJoin\
-         &expansions=sender_id,attachments.media_keys\
+         &expansions=sender_id,attachments.media_keys,referenced_tweets.id\
          &max_results=50\
          &media.fields=url\
          &pagination_token=18LAA581J5II7LA00C00ZZZZ\

@@ -331,14 +331,23 @@ fn request_impl(op: &Operation) -> TokenStream {
             )
         }
     );
+    let body = if sets.is_empty() {
+        quote!(Self::with(client.connection()))
+    } else {
+        quote! {
+            let mut request = Self::with(client.connection());
+            #(#sets)*
+            request
+        }
+    };
     quote! {
         impl crate::engine::Request<operations::#marker> {
             #[doc = #new_doc]
-            #[allow(clippy::new_ret_no_self)]
-            pub(crate) fn new(connection: crate::engine::Connection, #(#args),*) -> Self {
-                let mut request = Self::with(connection);
-                #(#sets)*
-                request
+            ///
+            /// Takes the client to send with and what the operation requires:
+            /// its path parameters, its required query parameters and its body.
+            pub fn new(client: &impl crate::engine::Connected, #(#args),*) -> Self {
+                #body
             }
 
             #(#setters)*
@@ -503,7 +512,7 @@ components:
     #[test]
     fn setters_and_constructor_follow_the_parameters() {
         let code = rendered();
-        assert!(code.contains("pub(crate) fn new("), "{code}");
+        assert!(code.contains("pub fn new("), "{code}");
         assert!(
             code.contains("id: impl ::core::convert::AsRef<str>"),
             "{code}"

@@ -58,8 +58,14 @@ impl Step {
 /// A request as the server saw it.
 #[derive(Clone, Debug)]
 pub struct Seen {
+    /// The method.
+    pub method: String,
     /// The request target: path and query.
     pub target: String,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The body, as far as `Content-Length` said.
+    pub body: Vec<u8>,
     /// When it arrived, by the wall clock that rate-limit resets use.
     pub at: SystemTime,
 }
@@ -87,13 +93,11 @@ impl FaultServer {
                 let script = Arc::clone(&script);
                 let log = Arc::clone(&log);
                 tokio::spawn(async move {
-                    let Some(target) = read_request(&mut socket).await else {
+                    let Some(mut seen) = read_request(&mut socket).await else {
                         return;
                     };
-                    log.lock().unwrap().push(Seen {
-                        target,
-                        at: SystemTime::now(),
-                    });
+                    seen.at = SystemTime::now();
+                    log.lock().unwrap().push(seen);
                     let step = {
                         let mut script = script.lock().unwrap();
                         if script.len() > 1 {
@@ -117,19 +121,51 @@ impl FaultServer {
     }
 }
 
-/// Reads one request head and returns its target; the client sends no body.
-async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<String> {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+/// Reads one request: its head, and as much body as `Content-Length` says.
+async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Seen> {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    let end = loop {
+        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
         let n = socket.read(&mut buf).await.ok()?;
-        if n == 0 || head.len() > 64 * 1024 {
+        if n == 0 || data.len() > 64 * 1024 {
             return None;
         }
-        head.extend_from_slice(&buf[..n]);
+        data.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&data[..end]).into_owned();
+    let mut lines = head.lines();
+    let mut request_line = lines.next()?.split(' ');
+    let method = request_line.next()?.to_owned();
+    let target = request_line.next()?.to_owned();
+    let header = |name: &str| {
+        head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
+        })
+    };
+    let length: usize = header("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = data[end..].to_vec();
+    while body.len() < length {
+        let n = socket.read(&mut buf).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&buf[..n]);
     }
-    let line = String::from_utf8_lossy(&head).lines().next()?.to_owned();
-    line.split(' ').nth(1).map(str::to_owned)
+    Some(Seen {
+        method,
+        target,
+        content_type: header("content-type"),
+        body,
+        at: SystemTime::UNIX_EPOCH,
+    })
 }
 
 async fn play(socket: &mut tokio::net::TcpStream, step: Step) {

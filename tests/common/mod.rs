@@ -45,11 +45,11 @@ pub fn fixtures_of(operation_id: &str) -> Vec<(String, u16, String)> {
     found
 }
 
-pub fn x_client(server: &MockServer) -> x_dm::x::Client {
+pub fn x_client(server: &MockServer) -> x_dm::x::generated::Client {
     x_dm::connect::x_client(&server.base_url(), ACCESS_TOKEN).unwrap()
 }
 
-pub fn tweetapi_client(server: &MockServer) -> x_dm::tweetapi::Client {
+pub fn tweetapi_client(server: &MockServer) -> x_dm::tweetapi::generated::Client {
     x_dm::connect::tweetapi_client(&server.base_url(), API_KEY).unwrap()
 }
 

@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use x_dm::engine::TypeVisitor;
 use x_dm::{tweetapi, x};
 
 use crate::fixtures::Fixture;
@@ -23,33 +24,48 @@ use crate::spec::Api;
 /// Decodes `value` into the type generated for the fixture's operation and
 /// status, and checks the round trip.
 pub fn check(api: &Api, fixture: &Fixture, value: &Value) -> Vec<Failure> {
-    let success = (200..300).contains(&fixture.status);
     let declared = match api.operations.get(&fixture.operation_id) {
         Some(op) => declared_properties(&api.spec_of(op).doc),
         None => BTreeSet::new(),
     };
-    let round_trip = match (fixture.operation_id.as_str(), success) {
-        ("getChatConversations", true) => round_trip::<x::types::ChatConversationsResponse>,
-        ("getChatConversation", true) => round_trip::<x::types::ChatConversationResponse>,
-        ("getDirectMessagesEventsByConversationId", true) => {
-            round_trip::<x::types::DmEventsResponse>
-        }
-        (
-            "getChatConversations"
-            | "getChatConversation"
-            | "getDirectMessagesEventsByConversationId",
-            false,
-        ) => round_trip::<x::types::ErrorResponse>,
-        ("getTweetApiConversation", true) => round_trip::<tweetapi::types::ConversationResponse>,
-        ("getTweetApiConversation", false) => round_trip::<tweetapi::types::ErrorResponse>,
-        (operation, _) => {
-            return vec![Failure::file(
-                &fixture.rel_path,
-                format!("no generated type is mapped to `{operation}` in xtask/src/decode.rs"),
-            )];
-        }
+    let visitor = RoundTrip {
+        value,
+        declared: &declared,
+        file: &fixture.rel_path,
     };
-    round_trip(value, &declared, &fixture.rel_path)
+    let id = fixture.operation_id.as_str();
+    let status = fixture.status;
+    // The map from operation to type is generated from the specs too.
+    x::generated::visit_response(id, status, visitor)
+        .or_else(|| {
+            let visitor = RoundTrip {
+                value,
+                declared: &declared,
+                file: &fixture.rel_path,
+            };
+            tweetapi::generated::visit_response(id, status, visitor)
+        })
+        .unwrap_or_else(|| {
+            vec![Failure::file(
+                &fixture.rel_path,
+                format!("no generated type for `{id}` and status {status} in either spec"),
+            )]
+        })
+}
+
+/// Decodes a fixture into the generated type it is visited with.
+struct RoundTrip<'a> {
+    value: &'a Value,
+    declared: &'a BTreeSet<String>,
+    file: &'a str,
+}
+
+impl TypeVisitor for RoundTrip<'_> {
+    type Output = Vec<Failure>;
+
+    fn visit<T: DeserializeOwned + Serialize + 'static>(self) -> Vec<Failure> {
+        round_trip::<T>(self.value, self.declared, self.file)
+    }
 }
 
 fn round_trip<T: DeserializeOwned + Serialize>(

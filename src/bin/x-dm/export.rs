@@ -335,12 +335,12 @@ impl ExportPage for TweetApiPage {
         for user in self.users() {
             names.learn(&user.id, user.username.as_deref());
         }
-        self.messages()
+        self.items()
             .iter()
             .enumerate()
             .map(|(i, message)| Row {
                 id: message.id.clone(),
-                raw: raw_or_encoded(self.raw_messages().get(i), message),
+                raw: raw_or_encoded(self.raw_items().get(i), message),
                 cells: [
                     message.created_at.clone().unwrap_or_else(|| "-".to_owned()),
                     names.show(message.sender_id.as_deref()),
@@ -358,7 +358,7 @@ impl ExportPage for TweetApiPage {
     fn continuation(&self) -> Option<String> {
         match self.has_more() {
             Some(false) => None,
-            _ => self.next_cursor().map(str::to_owned),
+            _ => self.next_token().map(str::to_owned),
         }
     }
 }

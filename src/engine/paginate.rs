@@ -6,8 +6,9 @@ use std::future::Future;
 
 use futures::stream::{self, Stream, StreamExt};
 
+use super::join::{Item, Keyed, WithRaw};
+use super::output::Cache;
 use crate::Error;
-use crate::join::{Item, JoinCache, References, WithRaw};
 
 enum Next {
     Fetch(Option<String>),
@@ -18,7 +19,9 @@ enum Next {
 /// The pages reached from `start`, one request per page and none before the
 /// stream is polled.
 ///
-/// `next` names the token that leads on from a page, or `None` at the end.
+/// `fetch` is told whether it fetches the first page, whose token the
+/// caller gave. `next` names the token that leads on from a page, or `None`
+/// at the end.
 /// A token already followed in this walk ends the stream with
 /// [`Error::PaginationLoop`] instead of fetching the same pages forever. An
 /// error ends the stream too.
@@ -29,7 +32,7 @@ pub(crate) fn pages<'a, P, F, Fut, N>(
 ) -> impl Stream<Item = Result<P, Error>> + 'a
 where
     P: 'a,
-    F: FnMut(Option<String>) -> Fut + 'a,
+    F: FnMut(Option<String>, bool) -> Fut + 'a,
     Fut: Future<Output = Result<P, Error>> + 'a,
     N: Fn(&P) -> Option<String> + 'a,
 {
@@ -37,27 +40,27 @@ where
     // page, and the loop's error still names the token, which is at hand.
     let seen: HashSet<u64> = start.iter().map(|token| token_hash(token)).collect();
     stream::unfold(
-        (Next::Fetch(start), seen, fetch, next),
-        |(state, mut seen, mut fetch, next)| async move {
+        (Next::Fetch(start), seen, fetch, next, true),
+        |(state, mut seen, mut fetch, next, first)| async move {
             let token = match state {
                 Next::Done => return None,
                 Next::Loop(token) => {
                     return Some((
                         Err(Error::PaginationLoop { token }),
-                        (Next::Done, seen, fetch, next),
+                        (Next::Done, seen, fetch, next, false),
                     ));
                 }
                 Next::Fetch(token) => token,
             };
-            match fetch(token).await {
-                Err(error) => Some((Err(error), (Next::Done, seen, fetch, next))),
+            match fetch(token, first).await {
+                Err(error) => Some((Err(error), (Next::Done, seen, fetch, next, false))),
                 Ok(page) => {
                     let state = match next(&page) {
                         None => Next::Done,
                         Some(token) if !seen.insert(token_hash(&token)) => Next::Loop(token),
                         Some(token) => Next::Fetch(Some(token)),
                     };
-                    Some((Ok(page), (state, seen, fetch, next)))
+                    Some((Ok(page), (state, seen, fetch, next, false)))
                 }
             }
         },
@@ -70,19 +73,19 @@ where
 /// An item that also ended the previous page (X can repeat the boundary event
 /// when new messages arrive mid-walk) is passed over, so no item is output
 /// twice. Only the previous page's ids are remembered, so memory stays flat.
-pub(crate) fn items<'a, S, P, T, U>(
+pub(crate) fn items<'a, S, P, T, C>(
     pages: S,
-    split: fn(P, &mut JoinCache<U>) -> Vec<WithRaw<T>>,
-) -> impl Stream<Item = Result<Item<T, U>, Error>> + 'a
+    split: fn(P, &mut C) -> Vec<WithRaw<T>>,
+) -> impl Stream<Item = Result<Item<T, C::Joined>, Error>> + 'a
 where
     S: Stream<Item = Result<P, Error>> + Unpin + 'a,
     P: 'a,
-    T: References + 'a,
-    U: 'a,
+    T: Keyed + 'a,
+    C: Cache<Item = T> + 'a,
 {
     let state = (
         pages,
-        JoinCache::for_stream(),
+        C::for_stream(),
         VecDeque::new(),
         HashSet::<String>::new(),
     );
@@ -99,14 +102,14 @@ where
                         let items = split(page, &mut cache);
                         let ids = items
                             .iter()
-                            .map(|(item, _)| item.item_id().to_owned())
+                            .map(|(item, _)| item.key().to_owned())
                             .collect();
                         let fresh: Vec<_> = items
                             .into_iter()
-                            .filter(|(item, _)| !previous.contains(item.item_id()))
+                            .filter(|(item, _)| !previous.contains(item.key()))
                             .collect();
                         previous = ids;
-                        ready.extend(cache.join(fresh));
+                        ready.extend(super::join::join(&cache, fresh));
                     }
                 }
             }

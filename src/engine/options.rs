@@ -4,12 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::auth::Credentials;
+use super::connection::Connection;
+use super::http::{self, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
+use super::policy::{RateLimitPolicy, RetryPolicy};
+use super::session::{Session, WaitObserver};
+use super::validate::InvalidParameter;
 use crate::Error;
-use crate::auth::Credentials;
-use crate::connect::{self, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
-use crate::policy::{RateLimitPolicy, RetryPolicy};
-use crate::session::{Session, WaitObserver};
-use crate::validate::InvalidParameter;
 
 /// Connection settings and policies, before they are built.
 pub(crate) struct HttpOptions {
@@ -60,7 +61,7 @@ impl HttpOptions {
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(default_base))?;
         let http = match self.http {
             Some(http) => http,
-            None => connect::http_client(
+            None => http::http_client(
                 self.user_agent.as_deref().unwrap_or(USER_AGENT),
                 self.connect_timeout,
                 self.timeout,
@@ -75,9 +76,26 @@ impl HttpOptions {
         Ok((http, base_url, session))
     }
 
+    /// The connection, with `credentials` filling the parameters the spec
+    /// marks `x-credential`.
+    pub fn connect(
+        self,
+        default_base: &str,
+        header: Credentials,
+        credentials: Vec<(&'static str, secrecy::SecretString)>,
+    ) -> Result<Connection, Error> {
+        let (http, base_url, session) = self.build(default_base, header)?;
+        Ok(Connection::with_credentials(
+            http,
+            session,
+            base_url,
+            credentials,
+        ))
+    }
+
     pub fn observe_waits(
         &mut self,
-        observer: impl Fn(&crate::session::Wait) + Send + Sync + 'static,
+        observer: impl Fn(&super::session::Wait) + Send + Sync + 'static,
     ) {
         self.on_wait = Some(Arc::new(observer));
     }
@@ -145,11 +163,7 @@ macro_rules! option_setters {
 pub(crate) use option_setters;
 
 fn parse_base_url(base: &str) -> Result<reqwest::Url, Error> {
-    let refuse = |rule: &str| InvalidParameter {
-        parameter: "base_url",
-        rule: rule.to_owned(),
-        value: Some(base.to_owned()),
-    };
+    let refuse = |rule: &str| InvalidParameter::new("base_url", rule, Some(base.to_owned()));
     let url = reqwest::Url::parse(base).map_err(|_| refuse("must be an absolute URL"))?;
     if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
         return Err(refuse("must be an http or https URL").into());
@@ -157,11 +171,11 @@ fn parse_base_url(base: &str) -> Result<reqwest::Url, Error> {
     if !url.username().is_empty() || url.password().is_some() {
         // Shown in errors and `Debug` otherwise; credentials have their own
         // setters, which keep them secret.
-        return Err(InvalidParameter {
-            parameter: "base_url",
-            rule: "must not carry a user name or password".to_owned(),
-            value: None,
-        }
+        return Err(InvalidParameter::new(
+            "base_url",
+            "must not carry a user name or password",
+            None,
+        )
         .into());
     }
     if url.scheme() == "http" && !is_loopback(&url) {
@@ -180,24 +194,6 @@ fn is_loopback(url: &reqwest::Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     }
-}
-
-/// `base` with `path` appended segment by segment (each percent-encoded) and
-/// `query` as its query string, list commas left literal.
-pub(crate) fn endpoint_url(
-    base: &reqwest::Url,
-    path: &[&str],
-    query: &[(&str, String)],
-) -> reqwest::Url {
-    let mut url = base.clone();
-    if let Ok(mut segments) = url.path_segments_mut() {
-        segments.pop_if_empty().extend(path);
-    }
-    if !query.is_empty() {
-        url.query_pairs_mut().extend_pairs(query);
-        crate::wire::literal_commas(&mut url);
-    }
-    url
 }
 
 #[cfg(test)]
@@ -234,19 +230,5 @@ mod tests {
             "{error}"
         );
         assert!(parse_base_url("not a url").is_err());
-    }
-
-    #[test]
-    fn endpoint_urls_keep_the_base_path_and_encode_segments() {
-        let base = reqwest::Url::parse("http://127.0.0.1:1/prefix/").unwrap();
-        let url = endpoint_url(
-            &base,
-            &["2", "dm_conversations", "a/b", "dm_events"],
-            &[("x.fields", "a,b".into())],
-        );
-        assert_eq!(
-            url.as_str(),
-            "http://127.0.0.1:1/prefix/2/dm_conversations/a%2Fb/dm_events?x.fields=a,b"
-        );
     }
 }

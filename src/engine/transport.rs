@@ -9,12 +9,15 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
+use super::connection::Connection;
+use super::descriptor::Operation;
+use super::explain::Explain;
+use super::output::Response;
+use super::policy::reset_jitter;
+use super::rate_limit::RateLimits;
+use super::session::{Session, Wait, WaitReason};
 use crate::Error;
-use crate::explain::Explain;
-use crate::policy::reset_jitter;
 use crate::problem::{ApiError, excerpt};
-use crate::rate_limit::RateLimits;
-use crate::session::{Session, Wait, WaitReason};
 
 /// Statuses worth another attempt: the server or a proxy failed for now.
 const RETRYABLE: [u16; 5] = [408, 500, 502, 503, 504];
@@ -42,6 +45,8 @@ pub(crate) struct Exchange {
 pub(crate) struct Failed {
     pub source: reqwest::Error,
     pub attempts: u32,
+    /// Whether the request may have reached the server and taken effect.
+    pub may_have_taken_effect: bool,
 }
 
 impl From<Failed> for Error {
@@ -49,6 +54,29 @@ impl From<Failed> for Error {
         Error::Transport {
             source: failed.source.without_url(),
             attempts: failed.attempts,
+            may_have_taken_effect: failed.may_have_taken_effect,
+        }
+    }
+}
+
+/// Which failures another attempt may follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Repeat {
+    /// The request is safe to repeat: transient failures are retried.
+    Safe,
+    /// The request is not idempotent: it is sent again only when it surely
+    /// never reached the server (the connection failed) or the server
+    /// refused it unprocessed (a 429).
+    BeforeSent,
+}
+
+impl Repeat {
+    /// How an operation's requests may be repeated.
+    pub fn of(operation: &Operation) -> Self {
+        if operation.idempotent {
+            Repeat::Safe
+        } else {
+            Repeat::BeforeSent
         }
     }
 }
@@ -85,6 +113,7 @@ pub(crate) async fn send(
     session: &Session,
     operation: &'static str,
     request: reqwest::Request,
+    repeat: Repeat,
 ) -> Result<Exchange, Failed> {
     // The path carries no secret; the query may (TweetAPI's auth token).
     let span = tracing::debug_span!(
@@ -93,7 +122,7 @@ pub(crate) async fn send(
         method = %request.method(),
         path = %request.url().path(),
     );
-    attempt_until_done(http, session, operation, request)
+    attempt_until_done(http, session, operation, request, repeat)
         .instrument(span)
         .await
 }
@@ -103,19 +132,14 @@ async fn attempt_until_done(
     session: &Session,
     operation: &'static str,
     mut request: reqwest::Request,
+    repeat: Repeat,
 ) -> Result<Exchange, Failed> {
-    let repeatable = request.method().is_idempotent();
     let mut attempts = 0;
     let mut rate_limit_waits = 0;
     loop {
         attempts += 1;
-        // A request that is not safe to repeat, or whose body streams, gets
-        // one try.
-        let copy = if repeatable {
-            request.try_clone()
-        } else {
-            None
-        };
+        // A request whose body streams cannot be sent again.
+        let copy = request.try_clone();
         let outcome = read(http, request).await;
         let retry = match &outcome {
             Ok(Exchange {
@@ -145,7 +169,8 @@ async fn attempt_until_done(
                                 reset,
                             )
                         })
-                } else if RETRYABLE.contains(&status.as_u16())
+                } else if repeat == Repeat::Safe
+                    && RETRYABLE.contains(&status.as_u16())
                     && attempts < session.retry.max_attempts
                 {
                     let delay = retry_after(headers)
@@ -158,7 +183,11 @@ async fn attempt_until_done(
             }
             Err(failure) => {
                 tracing::debug!(attempt = attempts, error = %DisplayWithoutUrl(failure), "transport failure");
-                (is_transient(failure) && attempts < session.retry.max_attempts).then(|| {
+                let again = match repeat {
+                    Repeat::Safe => is_transient(failure),
+                    Repeat::BeforeSent => never_sent(failure),
+                };
+                (again && attempts < session.retry.max_attempts).then(|| {
                     (
                         WaitReason::Retry { attempt: attempts },
                         session.retry.backoff(attempts),
@@ -183,7 +212,11 @@ async fn attempt_until_done(
                         attempts,
                         ..exchange
                     }),
-                    Err(source) => Err(Failed { source, attempts }),
+                    Err(source) => Err(Failed {
+                        may_have_taken_effect: !never_sent(&source),
+                        source,
+                        attempts,
+                    }),
                 };
             }
         }
@@ -233,6 +266,12 @@ fn is_transient(error: &reqwest::Error) -> bool {
         || error.is_request()
         || error.is_body()
         || error.is_decode()
+}
+
+/// Whether the request surely never reached the server: the connection
+/// itself failed, so no byte of it was written.
+fn never_sent(error: &reqwest::Error) -> bool {
+    error.is_connect()
 }
 
 async fn pause(
@@ -289,34 +328,16 @@ fn reset_time(headers: &HeaderMap, body: &[u8]) -> Option<DateTime<Utc>> {
 }
 
 impl Exchange {
-    /// The body as `T` for a 2xx, or the error the response describes.
-    ///
-    /// `scopes` are the OAuth 2.0 scopes of the operation, named in the error
-    /// of a 401 or 403.
-    pub fn decode<T: Explain>(&self, scopes: &'static [&'static str]) -> Result<T, Error> {
-        if !self.status.is_success() {
-            return Err(self.error(scopes));
-        }
-        // The plain decoder is the fast path; the path-tracking one only runs
-        // to explain a failure.
-        serde_json::from_slice(&self.body).map_err(|_| self.decode_error::<T>())
-    }
-
-    fn decode_error<T: Explain>(&self) -> Error {
-        let (path, message) = T::explain(&self.body);
-        Error::Decode {
-            status: self.status.as_u16(),
-            path,
-            message,
-            excerpt: excerpt(&self.body),
-        }
-    }
-
     /// The error a non-2xx response describes.
-    pub fn error(&self, scopes: &'static [&'static str]) -> Error {
+    ///
+    /// For a request that is not idempotent, a 5xx or 408 may have taken
+    /// effect before the server failed, and the error says so.
+    pub fn error(&self, scopes: &'static [&'static str], repeat: Repeat) -> Error {
         let mut error = ApiError::from_body(self.status.as_u16(), &self.body, scopes);
         error.attempts = self.attempts;
         error.rate_limits = self.rate_limits;
+        error.may_have_taken_effect = repeat == Repeat::BeforeSent
+            && (self.status.is_server_error() || self.status == StatusCode::REQUEST_TIMEOUT);
         if self.status == StatusCode::TOO_MANY_REQUESTS {
             Error::RateLimited {
                 reset: reset_time(&self.headers, &self.body),
@@ -336,51 +357,61 @@ impl Exchange {
     }
 }
 
-/// A decoded response with what the facade keeps of the exchange.
-pub(crate) struct Fetched<T> {
-    pub value: T,
-    pub body: Bytes,
-    pub rate_limits: RateLimits,
+/// A request body, encoded.
+pub(crate) struct Payload {
+    pub content_type: String,
+    pub bytes: Bytes,
 }
 
-/// Waits out an exhausted window if allowed, sends a GET under the retry
-/// policy and decodes it. Both facade clients fetch through here.
-pub(crate) async fn fetch<T: Explain>(
-    http: &reqwest::Client,
-    session: &Session,
-    operation: &'static str,
+/// Waits out an exhausted window if allowed, sends the request under the
+/// retry policy its operation allows, and hands back a successful response
+/// or the error the response describes.
+pub(crate) async fn execute(
+    connection: &Connection,
+    operation: &'static Operation,
     url: reqwest::Url,
-    scopes: &'static [&'static str],
-) -> Result<Fetched<T>, Error> {
-    preflight(session, operation).await?;
-    let mut request = reqwest::Request::new(reqwest::Method::GET, url);
+    payload: Option<Payload>,
+) -> Result<Response, Error> {
+    let session = connection.session();
+    preflight(session, operation.name).await?;
+    let mut request = reqwest::Request::new(operation.http_method(), url);
     session.credentials.apply(request.headers_mut());
     request.headers_mut().insert(
         reqwest::header::ACCEPT,
         reqwest::header::HeaderValue::from_static("application/json"),
     );
-    let exchange = send(http, session, operation, request).await?;
-    let value = exchange.decode(scopes)?;
-    Ok(Fetched {
-        value,
+    if let Some(payload) = payload {
+        if let Ok(value) = reqwest::header::HeaderValue::from_str(&payload.content_type) {
+            request
+                .headers_mut()
+                .insert(reqwest::header::CONTENT_TYPE, value);
+        }
+        *request.body_mut() = Some(reqwest::Body::from(payload.bytes));
+    }
+    let repeat = Repeat::of(operation);
+    let exchange = send(connection.http(), session, operation.name, request, repeat).await?;
+    if !exchange.status.is_success() {
+        return Err(exchange.error(operation.scopes, repeat));
+    }
+    Ok(Response {
+        status: exchange.status.as_u16(),
+        headers: exchange.headers,
         body: exchange.body,
         rate_limits: exchange.rate_limits,
     })
 }
 
-/// Decodes a body read elsewhere (a saved page, a bench) as a 200 would be.
-pub(crate) fn decode_saved<T: Explain>(body: Bytes) -> Result<Fetched<T>, Error> {
-    let exchange = Exchange {
-        status: StatusCode::OK,
-        headers: HeaderMap::new(),
-        body,
-        attempts: 1,
-        rate_limits: RateLimits::default(),
-    };
-    let value = exchange.decode(&[])?;
-    Ok(Fetched {
-        value,
-        body: exchange.body,
-        rate_limits: exchange.rate_limits,
+/// Decodes a body as `T`, or says where it went wrong, as a 2xx of `status`.
+pub(crate) fn decode_body<T: Explain>(status: u16, body: &[u8]) -> Result<T, Error> {
+    // The plain decoder is the fast path; the path-tracking one only runs to
+    // explain a failure.
+    serde_json::from_slice(body).map_err(|_| {
+        let (path, message) = T::explain(body);
+        Error::Decode {
+            status,
+            path,
+            message,
+            excerpt: excerpt(body),
+        }
     })
 }

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::validate::{self, InvalidParameter};
+use super::generated::operations::{GetChatConversation, GetDirectMessagesEventsByConversationId};
+use crate::engine::{InvalidParameter, Operation, validate};
 
 /// The id of a DM conversation: a group's numeric id, or two user ids joined
 /// by `-` for a one-to-one conversation.
@@ -23,12 +24,7 @@ impl DmConversationId {
     /// Checks `id` against the pattern of the DM events endpoint's `id`.
     pub fn new(id: impl Into<String>) -> Result<Self, InvalidParameter> {
         let id = id.into();
-        validate::check_param(
-            validate::X_API,
-            "get_direct_messages_events_by_conversation_id",
-            "id",
-            &id,
-        )?;
+        check_id(GetDirectMessagesEventsByConversationId::operation(), &id)?;
         Ok(Self(id))
     }
 
@@ -76,7 +72,7 @@ impl ChatConversationId {
             Some((a, b)) => format!("{a}-{b}"),
             None => id,
         };
-        validate::check_param(validate::X_API, "get_chat_conversation", "id", &id)?;
+        check_id(GetChatConversation::operation(), &id)?;
         Ok(Self(id))
     }
 
@@ -153,6 +149,15 @@ macro_rules! id_traits {
 }
 
 id_traits!(DmConversationId, ChatConversationId);
+
+/// Checks `id` against the rules of the operation's one path parameter, the
+/// conversation id, as the spec declares them.
+fn check_id(operation: &Operation, id: &str) -> Result<(), InvalidParameter> {
+    match operation.path_params().next() {
+        Some(param) => validate::check_value(param, id),
+        None => Ok(()),
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::auth::Credentials;
-use crate::policy::{RateLimitPolicy, RetryPolicy};
-use crate::rate_limit::Limiter;
+use super::auth::Credentials;
+use super::policy::{RateLimitPolicy, RetryPolicy};
+use super::rate_limit::Limiter;
 
 /// Why a client is waiting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::types::{ChatConversation, DmEvent, DmEventType, Tweet, User};
 use crate::timestamp;
-use crate::x::types::{ChatConversation, DmEvent, DmEventType, Tweet, User};
 
 /// An event's type: one the spec lists, or a newer one kept as its string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,13 +5,7 @@
 //! is tried on its own and the deepest failure is the one reported, since it
 //! is the shape the body came closest to.
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
-
-use crate::tweetapi::types::{ConversationPage, ConversationResponse, Message};
-use crate::x::types::{
-    ChatConversation, ChatConversationResponse, ChatConversationsResponse, DmEventsResponse,
-};
 
 /// A response type whose decoding failures can be explained by JSON path.
 pub(crate) trait Explain: DeserializeOwned {
@@ -22,53 +16,8 @@ pub(crate) trait Explain: DeserializeOwned {
     }
 }
 
-impl Explain for DmEventsResponse {}
-
-impl Explain for ChatConversationsResponse {}
-
-impl Explain for ChatConversationResponse {
-    fn explain(body: &[u8]) -> (String, String) {
-        #[derive(Deserialize)]
-        #[allow(dead_code, reason = "only decoded to find where the body fails")]
-        struct One {
-            data: ChatConversation,
-        }
-        #[derive(Deserialize)]
-        #[allow(dead_code, reason = "only decoded to find where the body fails")]
-        struct List {
-            data: Vec<ChatConversation>,
-        }
-        deepest([
-            failure::<Self>(body),
-            failure::<One>(body),
-            failure::<List>(body),
-        ])
-    }
-}
-
-impl Explain for ConversationResponse {
-    fn explain(body: &[u8]) -> (String, String) {
-        #[derive(Deserialize)]
-        #[allow(dead_code, reason = "only decoded to find where the body fails")]
-        struct Wrapped {
-            data: ConversationPage,
-        }
-        #[derive(Deserialize)]
-        #[allow(dead_code, reason = "only decoded to find where the body fails")]
-        struct List {
-            data: Vec<Message>,
-        }
-        deepest([
-            failure::<Self>(body),
-            failure::<ConversationPage>(body),
-            failure::<Wrapped>(body),
-            failure::<List>(body),
-        ])
-    }
-}
-
 /// Where decoding `body` as `T` fails, or `None` if it does not.
-fn failure<T: DeserializeOwned>(body: &[u8]) -> Option<(String, String)> {
+pub(crate) fn failure<T: DeserializeOwned>(body: &[u8]) -> Option<(String, String)> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(_) => None,
@@ -77,7 +26,7 @@ fn failure<T: DeserializeOwned>(body: &[u8]) -> Option<(String, String)> {
 }
 
 /// The failure with the longest path; the first on a tie.
-fn deepest<const N: usize>(failures: [Option<(String, String)>; N]) -> (String, String) {
+pub(crate) fn deepest<const N: usize>(failures: [Option<(String, String)>; N]) -> (String, String) {
     let depth = |path: &str| path.matches(['.', '[']).count() + usize::from(path != ".");
     let mut best: Option<(String, String)> = None;
     for failure in failures.into_iter().flatten() {

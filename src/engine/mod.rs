@@ -1,0 +1,40 @@
+//! The engine: everything a request needs that knows no API. Transport,
+//! session and policies, rate limits, pagination, joins, raw item slices,
+//! decode-error explanation, validation, wire encoding, credentials and the
+//! one request builder all work from the descriptors each API's spec
+//! generates. Nothing here imports `crate::x` or `crate::tweetapi`.
+
+mod auth;
+mod connection;
+mod descriptor;
+pub(crate) mod explain;
+pub(crate) mod hooks;
+pub(crate) mod http;
+mod join;
+pub(crate) mod options;
+mod output;
+pub(crate) mod paginate;
+mod policy;
+mod rate_limit;
+pub(crate) mod raw;
+mod request;
+mod session;
+pub(crate) mod transport;
+pub mod validate;
+pub mod wire;
+
+pub use auth::Credentials;
+pub use connection::{Connected, Connection};
+pub use descriptor::{
+    Body, BodyRule, Endpoint, Location, Operation, Operations, Pagination, Param, Requirement,
+    Rule, TypeVisitor, find,
+};
+pub(crate) use join::join as join_items;
+pub use join::{Bounded, Item, Keyed, WithRaw};
+pub use output::{Cache, Download, Empty, FromResponse, Multipart, Paged, Response, Split};
+pub use policy::{RateLimitPolicy, RetryPolicy};
+pub use rate_limit::{RateLimit, RateLimits};
+pub use raw::{RawItems, RawRef};
+pub use request::{Direction, ItemOf, Request};
+pub use session::{Session, Wait, WaitObserver, WaitReason};
+pub use validate::InvalidParameter;

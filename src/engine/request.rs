@@ -1,0 +1,302 @@
+//! One request builder for every operation: the generated setters fill it,
+//! and `send`, `pages` and `items` are written here once.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use bytes::Bytes;
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use serde_json::Value;
+
+use super::connection::Connection;
+use super::descriptor::{Endpoint, Location, Operation};
+use super::join::Item;
+use super::output::{Cache, FromResponse, Multipart, Paged, Split};
+use super::transport::{self, Payload};
+use super::validate::{self, InvalidParameter};
+use super::wire::CommaList;
+use super::{paginate, wire};
+use crate::Error;
+
+/// Which way a walk through pages goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Direction {
+    /// Towards older items, following the next page's token (the default).
+    #[default]
+    Older,
+    /// Towards newer items, following the previous page's token.
+    Newer,
+}
+
+/// Where a page token came from: the caller's is checked against the spec's
+/// rules, the API's is followed as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    Caller,
+    Api,
+}
+
+/// A request of the operation `E`, built by a client and its setters.
+///
+/// It owns a cheap clone of its client's connection, so its streams are
+/// `'static`: `tokio::spawn(request.items().try_collect::<Vec<_>>())` works.
+#[must_use]
+pub struct Request<E: Endpoint> {
+    connection: Connection,
+    /// The value of each of the operation's parameters, by index.
+    values: Vec<Option<String>>,
+    body: Option<Result<Body, String>>,
+    start: Option<String>,
+    direction: Direction,
+    endpoint: PhantomData<fn() -> E>,
+}
+
+#[derive(Clone)]
+enum Body {
+    Json(Value),
+    Multipart(Multipart),
+}
+
+impl<E: Endpoint> Clone for Request<E> {
+    fn clone(&self) -> Self {
+        Self {
+            connection: self.connection.clone(),
+            values: self.values.clone(),
+            body: self.body.clone(),
+            start: self.start.clone(),
+            direction: self.direction,
+            endpoint: PhantomData,
+        }
+    }
+}
+
+impl<E: Endpoint> fmt::Debug for Request<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let operation = E::operation();
+        let shown: Vec<(&str, &str)> = operation
+            .params
+            .iter()
+            .zip(&self.values)
+            .filter_map(|(param, value)| {
+                let value = value.as_deref()?;
+                Some((param.name, if param.secret { "<redacted>" } else { value }))
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("operation", &operation.id)
+            .field("params", &shown)
+            .field("start", &self.start)
+            .field("direction", &self.direction)
+            .field("connection", &self.connection)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<E: Endpoint> Request<E> {
+    /// An empty request of `E` on `connection`; the generated constructor
+    /// fills in what the caller must give.
+    pub(crate) fn with(connection: Connection) -> Self {
+        Self {
+            connection,
+            values: vec![None; E::operation().params.len()],
+            body: None,
+            start: None,
+            direction: Direction::Older,
+            endpoint: PhantomData,
+        }
+    }
+
+    /// What the spec says this request's operation is.
+    pub fn operation(&self) -> &'static Operation {
+        E::operation()
+    }
+
+    pub(crate) fn set(&mut self, index: usize, value: String) {
+        self.values[index] = Some(value);
+    }
+
+    pub(crate) fn set_list<T: fmt::Display + PartialEq>(
+        &mut self,
+        index: usize,
+        values: impl Iterator<Item = T>,
+    ) {
+        let list: CommaList<T> = values.collect();
+        self.values[index] = Some(list.to_string());
+    }
+
+    pub(crate) fn set_json<T: serde::Serialize>(&mut self, body: &T) {
+        self.body = Some(
+            serde_json::to_value(body)
+                .map(Body::Json)
+                .map_err(|e| e.to_string()),
+        );
+    }
+
+    pub(crate) fn set_multipart(&mut self, body: Multipart) {
+        self.body = Some(Ok(Body::Multipart(body)));
+    }
+
+    pub(crate) fn start_from(&mut self, token: String) {
+        self.start = Some(token);
+    }
+
+    pub(crate) fn set_direction(&mut self, direction: Direction) {
+        self.direction = direction;
+    }
+
+    /// Sends the request once: the page the starting token names, or the
+    /// first.
+    pub async fn send(&self) -> Result<E::Output, Error> {
+        self.fetch(self.start.clone(), Origin::Caller).await
+    }
+
+    /// The URL this request would be sent to, with `token` as its page token.
+    fn url(&self, token: Option<&str>) -> Result<reqwest::Url, Error> {
+        let operation = E::operation();
+        let token_param = operation.pagination.as_ref().map(|p| p.token);
+        let value = |index: usize| -> Option<&str> {
+            let param = &operation.params[index];
+            if Some(param.name) == token_param {
+                return token;
+            }
+            match param.credential {
+                Some(name) => self.connection.credential(name),
+                None => self.values[index].as_deref(),
+            }
+        };
+        let mut url = self.connection.base_url().clone();
+        {
+            let mut segments = url.path_segments_mut().map_err(|()| {
+                InvalidParameter::new("base_url", "must be a URL that can take a path", None)
+            })?;
+            segments.pop_if_empty();
+            for part in operation.path.trim_start_matches('/').split('/') {
+                match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                    Some(name) => {
+                        let index = operation.index_of(name).unwrap_or(usize::MAX);
+                        let value = (index < operation.params.len())
+                            .then(|| value(index))
+                            .flatten()
+                            .unwrap_or_default();
+                        segments.push(value);
+                    }
+                    None => {
+                        segments.push(part);
+                    }
+                }
+            }
+        }
+        let query: Vec<(&str, &str)> = operation
+            .params
+            .iter()
+            .enumerate()
+            .filter(|(_, param)| param.location == Location::Query)
+            .filter_map(|(index, param)| Some((param.name, value(index)?)))
+            .collect();
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+            wire::literal_commas(&mut url);
+        }
+        Ok(url)
+    }
+
+    async fn fetch(&self, token: Option<String>, origin: Origin) -> Result<E::Output, Error> {
+        let operation = E::operation();
+        let url = self.url(token.as_deref())?;
+        let exempt = match origin {
+            Origin::Api => operation.pagination.as_ref().map(|p| p.token),
+            Origin::Caller => None,
+        };
+        validate::check_url(operation, &url, exempt)?;
+        let payload = match &self.body {
+            None => {
+                validate::check_body(operation, None)?;
+                None
+            }
+            Some(Err(error)) => {
+                return Err(InvalidParameter::new(
+                    "$.",
+                    format!("cannot be encoded: {error}"),
+                    None,
+                )
+                .into());
+            }
+            Some(Ok(Body::Json(value))) => {
+                validate::check_body(operation, Some(value))?;
+                let bytes = serde_json::to_vec(value).map_err(|e| {
+                    InvalidParameter::new("$.", format!("cannot be encoded: {e}"), None)
+                })?;
+                Some(Payload {
+                    content_type: "application/json".to_owned(),
+                    bytes: Bytes::from(bytes),
+                })
+            }
+            Some(Ok(Body::Multipart(form))) => {
+                let (bytes, content_type) = form.encode();
+                Some(Payload {
+                    content_type,
+                    bytes,
+                })
+            }
+        };
+        let response = transport::execute(&self.connection, operation, url, payload).await?;
+        E::Output::from_response(response)
+    }
+}
+
+impl<E: Endpoint> Request<E>
+where
+    E::Output: Paged,
+{
+    /// Every page from the starting one on, following the tokens the
+    /// operation's `x-pagination` names. Nothing is requested before the
+    /// stream is polled; a token that comes back ends it with
+    /// [`Error::PaginationLoop`].
+    pub fn pages(self) -> BoxStream<'static, Result<E::Output, Error>> {
+        let start = self.start.clone();
+        let direction = self.direction;
+        let pagination = E::operation().pagination.as_ref();
+        paginate::pages(
+            start,
+            move |token: Option<String>, first: bool| {
+                let request = self.clone();
+                async move {
+                    let origin = if first { Origin::Caller } else { Origin::Api };
+                    request.fetch(token, origin).await
+                }
+            },
+            move |page: &E::Output| {
+                let pagination = pagination?;
+                if let Some(field) = pagination.has_more
+                    && page.has_more(field) == Some(false)
+                {
+                    return None;
+                }
+                let field = match direction {
+                    Direction::Older => pagination.next,
+                    Direction::Newer => pagination.previous?,
+                };
+                page.token(field)
+                    .filter(|token| !token.is_empty())
+                    .map(str::to_owned)
+            },
+        )
+        .boxed()
+    }
+}
+
+/// An item of the pages of `P`, joined to what they included.
+pub type ItemOf<P> = Item<<P as Split>::Item, <<P as Split>::Cache as Cache>::Joined>;
+
+impl<E: Endpoint> Request<E>
+where
+    E::Output: Paged + Split,
+{
+    /// Every item, one by one, each joined to the objects its page (or an
+    /// earlier one) included. Only the pages the taken items need are
+    /// fetched.
+    pub fn items(self) -> BoxStream<'static, Result<ItemOf<E::Output>, Error>> {
+        paginate::items(self.pages(), <E::Output as Split>::split).boxed()
+    }
+}

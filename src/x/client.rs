@@ -1,0 +1,134 @@
+//! The X API client: DM events and Chat conversations.
+
+use super::generated::{self, operations, types};
+use super::{ChatConversationRequest, ChatConversationsRequest, DmEventsRequest};
+use crate::Error;
+use crate::connect::X_API_BASE_URL;
+use crate::engine::options::{HttpOptions, option_setters};
+use crate::engine::{Connected, Connection, Credentials, Multipart, Request};
+
+/// A client for the X API's DM and Chat endpoints, acting for one user.
+///
+/// Cheap to clone: clones share one connection pool and what the client has
+/// learned of the rate limits. Requests own a clone, so their streams can be
+/// spawned.
+///
+/// ```no_run
+/// use futures::TryStreamExt;
+/// use x_dm::Client;
+///
+/// # async fn run() -> Result<(), x_dm::Error> {
+/// let client = Client::new(std::env::var("X_ACCESS_TOKEN").unwrap_or_default())?;
+/// let mut events = client.dm_events("1234567890-9876543210").items();
+/// while let Some(event) = events.try_next().await? {
+///     let sender = event.sender().and_then(|user| user.username.as_deref());
+///     println!("@{}: {}", sender.unwrap_or("?"), event.text.as_deref().unwrap_or(""));
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client {
+    connection: Connection,
+    generated: generated::Client,
+}
+
+impl Client {
+    /// A client for `api.x.com`, acting with an OAuth 2.0 user-context access
+    /// token (scopes `dm.read`, `tweet.read`, `users.read`).
+    pub fn new(access_token: impl AsRef<str>) -> Result<Self, Error> {
+        Self::builder(access_token).build()
+    }
+
+    /// A builder to set the base URL, timeouts, policies or HTTP client.
+    pub fn builder(access_token: impl AsRef<str>) -> ClientBuilder {
+        ClientBuilder {
+            credentials: Credentials::bearer(access_token.as_ref()),
+            options: HttpOptions::default(),
+        }
+    }
+
+    /// The generated client underneath, for anything this facade does not
+    /// wrap. It shares this client's connection pool, credential and policies.
+    pub fn generated(&self) -> &generated::Client {
+        &self.generated
+    }
+
+    /// The DM events of one conversation, newest first.
+    pub fn dm_events(&self, conversation_id: impl AsRef<str>) -> DmEventsRequest {
+        Request::<operations::GetDirectMessagesEventsByConversationId>::new(self, conversation_id)
+    }
+
+    /// The Chat conversations in the user's inbox.
+    pub fn conversations(&self) -> ChatConversationsRequest {
+        Request::<operations::GetChatConversations>::new(self)
+    }
+
+    /// Sends a message to an existing DM conversation. A send is never
+    /// retried once it may have reached X: on a failure,
+    /// [`Error::may_have_taken_effect`] says whether to check before sending
+    /// again.
+    pub fn send_message(
+        &self,
+        conversation_id: impl AsRef<str>,
+        message: types::CreateMessageRequest,
+    ) -> Request<operations::CreateDirectMessagesByConversationId> {
+        Request::<operations::CreateDirectMessagesByConversationId>::new(
+            self,
+            conversation_id,
+            message,
+        )
+    }
+
+    /// Sends one chunk of a chunked media upload, as `multipart/form-data`
+    /// with the `media` bytes and their `segment_index`.
+    pub fn append_media_upload(
+        &self,
+        media_id: impl AsRef<str>,
+        chunk: Multipart,
+    ) -> Request<operations::AppendMediaUpload> {
+        Request::<operations::AppendMediaUpload>::new(self, media_id, chunk)
+    }
+
+    /// One Chat conversation. The `uid:uid` form that Chat events carry is
+    /// sent as `uid-uid`.
+    pub fn conversation(&self, conversation_id: impl AsRef<str>) -> ChatConversationRequest {
+        let id = conversation_id.as_ref().replacen(':', "-", 1);
+        Request::<operations::GetChatConversation>::new(self, id)
+    }
+}
+
+/// Builds a [`Client`]. Setters take `impl Into` where it helps.
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    credentials: Result<Credentials, Error>,
+    options: HttpOptions,
+}
+
+impl ClientBuilder {
+    option_setters!("https://api.x.com");
+
+    /// The client, or why it cannot be built.
+    pub fn build(self) -> Result<Client, Error> {
+        let credentials = self.credentials?;
+        let connection = self
+            .options
+            .connect(X_API_BASE_URL, credentials, Vec::new())?;
+        let generated = generated::Client::new_with_client(
+            connection.base_url().as_str().trim_end_matches('/'),
+            connection.http().clone(),
+            connection.session().clone(),
+        );
+        Ok(Client {
+            connection,
+            generated,
+        })
+    }
+}
+
+impl Connected for Client {
+    fn connection(&self) -> Connection {
+        self.connection.clone()
+    }
+}

@@ -1,0 +1,28 @@
+//! The X API: its client, pages, joins, ids and the readings of renamed
+//! fields, on top of the code generated from `openapi/x-api.yaml`.
+
+mod client;
+pub mod generated;
+mod ids;
+mod join;
+pub mod normalize;
+mod page;
+
+pub use client::{Client, ClientBuilder};
+pub use generated::{OPERATIONS, operations, params, types};
+pub use ids::{ChatConversationId, DmConversationId};
+pub use join::Joined;
+pub use page::{Meta, Page};
+
+/// An X item joined to the users, media and Tweets its page included.
+pub type Item<T> = crate::engine::Item<T, Joined>;
+
+/// `GET /2/dm_conversations/{id}/dm_events`, built by [`Client::dm_events`].
+pub type DmEventsRequest =
+    crate::engine::Request<operations::GetDirectMessagesEventsByConversationId>;
+
+/// `GET /2/chat/conversations`, built by [`Client::conversations`].
+pub type ChatConversationsRequest = crate::engine::Request<operations::GetChatConversations>;
+
+/// `GET /2/chat/conversations/{id}`, built by [`Client::conversation`].
+pub type ChatConversationRequest = crate::engine::Request<operations::GetChatConversation>;
