@@ -36,13 +36,44 @@ pub struct OperationAt<'a> {
 }
 
 impl Document {
-    /// Parses a YAML spec.
-    pub fn from_yaml(text: &str) -> Result<Self, String> {
-        let doc: Value = serde_norway::from_str(text).map_err(|e| e.to_string())?;
+    /// Parses a YAML spec, or says everything that stops it being JSON.
+    pub fn parse(text: &str) -> Result<Self, Vec<Problem>> {
+        let mut yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|e| {
+            vec![Problem {
+                pointer: String::new(),
+                message: format!("invalid YAML: {e}"),
+            }]
+        })?;
+        yaml.apply_merge().map_err(|e| {
+            vec![Problem {
+                pointer: String::new(),
+                message: format!("invalid YAML merge key: {e}"),
+            }]
+        })?;
+        let mut problems = Vec::new();
+        let doc = yaml_to_json(yaml, "", &mut problems);
         if !doc.is_object() {
-            return Err("the spec is not a mapping".to_owned());
+            problems.push(Problem {
+                pointer: String::new(),
+                message: "the spec is not a mapping".to_owned(),
+            });
         }
-        Ok(Self { doc })
+        if problems.is_empty() {
+            Ok(Self { doc })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Parses a YAML spec; the first problem is the error.
+    pub fn from_yaml(text: &str) -> Result<Self, String> {
+        Self::parse(text).map_err(|problems| {
+            problems
+                .iter()
+                .map(|p| format!("{}: {}", p.pointer, p.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
     }
 
     /// `value` itself, or what its `$ref` chain leads to.
@@ -90,6 +121,78 @@ impl Document {
     /// The named component schema.
     pub fn schema(&self, name: &str) -> Option<&Value> {
         self.doc.pointer(&push("/components/schemas", name))
+    }
+}
+
+/// Something in a spec's YAML that JSON cannot say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Where, as a JSON pointer.
+    pub pointer: String,
+    /// What.
+    pub message: String,
+}
+
+/// Converts by hand rather than deserializing straight into a JSON value
+/// because YAML allows non-string keys, and OpenAPI specs routinely write
+/// `responses: {200: ...}` with an integer key.
+fn yaml_to_json(yaml: serde_norway::Value, at: &str, problems: &mut Vec<Problem>) -> Value {
+    use serde_norway::Value as Y;
+    let mut problem = |message: String| {
+        problems.push(Problem {
+            pointer: at.to_owned(),
+            message,
+        });
+    };
+    match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::String(s) => Value::String(s),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into()
+            } else if let Some(u) = n.as_u64() {
+                u.into()
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f).map_or_else(
+                    || {
+                        problem(format!("number {n} has no JSON equivalent"));
+                        Value::Null
+                    },
+                    Value::Number,
+                )
+            }
+        }
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| yaml_to_json(item, &push(at, &i.to_string()), problems))
+                .collect(),
+        ),
+        Y::Mapping(mapping) => {
+            let mut out = serde_json::Map::new();
+            for (key, value) in mapping {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".to_owned(),
+                    other => {
+                        problems.push(Problem {
+                            pointer: at.to_owned(),
+                            message: format!("mapping key {other:?} is not a scalar"),
+                        });
+                        continue;
+                    }
+                };
+                let child = yaml_to_json(value, &push(at, &key), problems);
+                out.insert(key, child);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value, at, problems),
     }
 }
 
@@ -177,6 +280,15 @@ components:
         let ids: Vec<_> = ops.iter().map(|op| op.id.unwrap()).collect();
         assert_eq!(ids, ["getA", "postA"]);
         assert_eq!(ops[1].pointer, "/paths/~1a~1{id}/post");
+    }
+
+    #[test]
+    fn integer_keys_become_strings_and_bad_keys_are_named() {
+        let doc = Document::parse("responses:\n  200: { description: ok }\n").unwrap();
+        assert_eq!(doc.doc["responses"]["200"]["description"], "ok");
+        let problems = Document::parse("a:\n  ? [1, 2]\n  : x\n").unwrap_err();
+        assert_eq!(problems[0].pointer, "/a");
+        assert!(problems[0].message.contains("not a scalar"));
     }
 
     #[test]

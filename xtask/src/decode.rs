@@ -17,9 +17,9 @@ use x_dm::engine::TypeVisitor;
 use x_dm::{tweetapi, x};
 
 use crate::fixtures::Fixture;
-use crate::pointer;
 use crate::report::Failure;
 use crate::spec::Api;
+use codegen::spec as pointer;
 
 /// Decodes `value` into the type generated for the fixture's operation and
 /// status, and checks the round trip.

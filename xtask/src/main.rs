@@ -3,7 +3,6 @@
 
 mod decode;
 mod fixtures;
-mod pointer;
 mod report;
 mod schema;
 mod spec;

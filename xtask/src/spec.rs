@@ -7,12 +7,9 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::pointer;
-use crate::report::Failure;
+use codegen::spec::{self as pointer, Document};
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::report::Failure;
 
 /// Enough hops for any sane chain of response `$ref`s, while a cycle still
 /// ends in a reported failure instead of a hang.
@@ -110,92 +107,16 @@ fn spec_files(root: &Path, failures: &mut Vec<Failure>) -> Vec<(String, std::pat
     files
 }
 
+/// The spec as JSON, through the same parser code generation uses.
 fn parse_yaml(text: &str, rel_path: &str, failures: &mut Vec<Failure>) -> Option<Value> {
-    let mut yaml: serde_norway::Value = match serde_norway::from_str(text) {
-        Ok(yaml) => yaml,
-        Err(e) => {
-            failures.push(Failure::file(rel_path, format!("invalid YAML: {e}")));
-            return None;
-        }
-    };
-    if let Err(e) = yaml.apply_merge() {
-        failures.push(Failure::file(
-            rel_path,
-            format!("invalid YAML merge key: {e}"),
-        ));
-        return None;
-    }
-    let before = failures.len();
-    let doc = yaml_to_json(yaml, "", rel_path, failures);
-    (failures.len() == before).then_some(doc)
-}
-
-/// Converts by hand rather than deserializing straight into `serde_json::Value`
-/// because YAML allows non-string keys, and OpenAPI specs routinely write
-/// `responses: {200: ...}` with an integer key.
-fn yaml_to_json(
-    yaml: serde_norway::Value,
-    at: &str,
-    rel_path: &str,
-    failures: &mut Vec<Failure>,
-) -> Value {
-    use serde_norway::Value as Y;
-    match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::String(s) => Value::String(s),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into()
-            } else if let Some(u) = n.as_u64() {
-                u.into()
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map_or_else(
-                    || {
-                        failures.push(Failure::at(
-                            rel_path,
-                            at,
-                            format!("number {n} has no JSON equivalent"),
-                        ));
-                        Value::Null
-                    },
-                    Value::Number,
-                )
+    match Document::parse(text) {
+        Ok(document) => Some(document.doc),
+        Err(problems) => {
+            for problem in problems {
+                failures.push(Failure::at(rel_path, &problem.pointer, problem.message));
             }
+            None
         }
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    yaml_to_json(item, &pointer::push(at, &i.to_string()), rel_path, failures)
-                })
-                .collect(),
-        ),
-        Y::Mapping(mapping) => {
-            let mut out = Map::new();
-            for (key, value) in mapping {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    other => {
-                        failures.push(Failure::at(
-                            rel_path,
-                            at,
-                            format!("mapping key {other:?} is not a scalar"),
-                        ));
-                        continue;
-                    }
-                };
-                let child = yaml_to_json(value, &pointer::push(at, &key), rel_path, failures);
-                out.insert(key, child);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, at, rel_path, failures),
     }
 }
 
@@ -296,13 +217,13 @@ fn check_ref(spec: &Spec, node: &Map<String, Value>, at: &str, failures: &mut Ve
         return;
     };
     let at = pointer::push(at, "$ref");
-    match pointer::from_local_ref(reference) {
+    match pointer::local_ref(reference) {
         None => failures.push(Failure::at(
             &spec.rel_path,
             &at,
             format!("$ref \"{reference}\" is not a local JSON-pointer ref (\"#/...\"); external refs are not supported"),
         )),
-        Some(target) if pointer::resolve(&spec.doc, &target).is_none() => failures.push(
+        Some(target) if spec.doc.pointer(&target).is_none() => failures.push(
             Failure::at(&spec.rel_path, &at, format!("$ref \"{reference}\" does not resolve")),
         ),
         Some(_) => {}
@@ -330,42 +251,40 @@ fn check_enum(spec: &Spec, node: &Map<String, Value>, at: &str, failures: &mut V
 fn index_operations(specs: &[Spec], failures: &mut Vec<Failure>) -> BTreeMap<String, Operation> {
     let mut operations: BTreeMap<String, Operation> = BTreeMap::new();
     for (index, spec) in specs.iter().enumerate() {
-        let Some(paths) = spec.doc.get("paths").and_then(Value::as_object) else {
+        if spec.doc.get("paths").and_then(Value::as_object).is_none() {
             failures.push(Failure::file(&spec.rel_path, "no `paths` object"));
             continue;
+        }
+        let document = Document {
+            doc: spec.doc.clone(),
         };
-        for (path, item) in paths {
-            let item_at = pointer::push("/paths", path);
-            for method in METHODS {
-                let Some(op) = item.get(method) else { continue };
-                let op_at = pointer::push(&item_at, method);
-                let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                    failures.push(Failure::at(
-                        &spec.rel_path,
-                        &op_at,
-                        "operation has no operationId",
-                    ));
-                    continue;
-                };
-                if let Some(first) = operations.get(id) {
-                    failures.push(Failure::at(
-                        &spec.rel_path,
-                        &pointer::push(&op_at, "operationId"),
-                        format!(
-                            "operationId \"{id}\" is already used by {}: {}",
-                            specs[first.spec].rel_path, first.pointer
-                        ),
-                    ));
-                    continue;
-                }
-                operations.insert(
-                    id.to_owned(),
-                    Operation {
-                        spec: index,
-                        pointer: op_at,
-                    },
-                );
+        for op in document.operations() {
+            let Some(id) = op.id else {
+                failures.push(Failure::at(
+                    &spec.rel_path,
+                    &op.pointer,
+                    "operation has no operationId",
+                ));
+                continue;
+            };
+            if let Some(first) = operations.get(id) {
+                failures.push(Failure::at(
+                    &spec.rel_path,
+                    &pointer::push(&op.pointer, "operationId"),
+                    format!(
+                        "operationId \"{id}\" is already used by {}: {}",
+                        specs[first.spec].rel_path, first.pointer
+                    ),
+                ));
+                continue;
             }
+            operations.insert(
+                id.to_owned(),
+                Operation {
+                    spec: index,
+                    pointer: op.pointer,
+                },
+            );
         }
     }
     operations
@@ -381,7 +300,7 @@ impl Api {
     pub fn response(&self, op: &Operation, status: u16) -> Result<Response<'_>, String> {
         let spec = self.spec_of(op);
         let responses_at = pointer::push(&op.pointer, "responses");
-        let responses = pointer::resolve(&spec.doc, &responses_at).and_then(Value::as_object);
+        let responses = spec.doc.pointer(&responses_at).and_then(Value::as_object);
         let exact = status.to_string();
         let range = format!("{}XX", status / 100);
         let candidates = [
@@ -412,9 +331,11 @@ impl Api {
                 });
             };
             // An unresolvable ref was already reported by the spec check.
-            let target = pointer::from_local_ref(reference)
+            let target = pointer::local_ref(reference)
                 .ok_or_else(|| format!("response {key} has an external $ref \"{reference}\""))?;
-            value = pointer::resolve(&spec.doc, &target)
+            value = spec
+                .doc
+                .pointer(&target)
                 .ok_or_else(|| format!("response {key} $ref \"{reference}\" does not resolve"))?;
             at = target;
         }
