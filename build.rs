@@ -80,6 +80,7 @@ fn generate(spec: &Spec, out_dir: &Path) -> Result<(), String> {
         .map(|(list, item)| (list.as_str(), item.as_str()))
         .collect();
     strip_parameter_constraints(&mut doc);
+    drop_nullable_of_optional_lists(&mut doc);
     let secrets = hide_secret_parameters(&mut doc);
 
     let api_doc = doc.clone();
@@ -103,7 +104,8 @@ fn generate(spec: &Spec, out_dir: &Path) -> Result<(), String> {
     let tokens = progenitor::Generator::new(&settings)
         .generate_tokens(&api)
         .map_err(|e| e.to_string())?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+    read_null_as_default(&mut file);
     let code = prettyplease::unparse(&file);
     fs::write(out_dir.join(format!("{}.rs", spec.out)), code).map_err(|e| e.to_string())?;
 
@@ -299,6 +301,94 @@ fn strip_parameter_constraints(doc: &mut Value) {
             }
         }
     }
+}
+
+/// What the generated types call to read `null` as an empty list or map.
+const NULL_AS_DEFAULT: &str = "crate::nulls::or_default";
+
+/// Removes `nullable` from optional array properties of every schema.
+///
+/// Every optional list reads `null` as empty anyway (see
+/// [`read_null_as_default`]); left in, `nullable` would only make typify wrap
+/// those few lists in an `Option`, unlike every other list.
+fn drop_nullable_of_optional_lists(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for schema in schemas.values_mut() {
+        let required: Vec<String> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (name, property) in properties.iter_mut() {
+            if required.contains(name) {
+                continue;
+            }
+            if let Some(property) = property.as_object_mut()
+                && property.get("type").and_then(Value::as_str) == Some("array")
+            {
+                property.remove("nullable");
+            }
+        }
+    }
+}
+
+/// Makes every optional list and map of the generated types read `null` as
+/// empty, as an absent field is read.
+///
+/// X sends `null` for optional fields, where its schemas say so and where
+/// they do not, and one such value must not fail a whole page. Optional
+/// fields of other types are `Option`s, which read `null` as `None` already;
+/// lists and maps get typify's plain `#[serde(default)]`, which does not.
+fn read_null_as_default(file: &mut syn::File) {
+    let attribute: syn::Attribute =
+        syn::parse_quote!(#[serde(deserialize_with = #NULL_AS_DEFAULT)]);
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if module.ident != "types" {
+            continue;
+        }
+        for item in module.content.iter_mut().flat_map(|(_, items)| items) {
+            let syn::Item::Struct(item) = item else {
+                continue;
+            };
+            for field in &mut item.fields {
+                if has_plain_default(&field.attrs) {
+                    field.attrs.push(attribute.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Whether a field says `#[serde(default)]` without a function of its own.
+fn has_plain_default(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("serde"))
+        .any(|attr| {
+            let mut plain = false;
+            let parsed = attr.parse_nested_meta(|meta| {
+                if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                } else if meta.path.is_ident("default") {
+                    plain = true;
+                }
+                Ok(())
+            });
+            plain && parsed.is_ok()
+        })
 }
 
 fn render_rules(operations: &[Operation]) -> String {

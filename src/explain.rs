@@ -8,9 +8,11 @@
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use crate::includes::{self, Decoded, WithIncludes};
 use crate::tweetapi::types::{ConversationPage, ConversationResponse, Message};
 use crate::x::types::{
     ChatConversation, ChatConversationResponse, ChatConversationsResponse, DmEventsResponse,
+    Expansions,
 };
 
 /// A response type whose decoding failures can be explained by JSON path.
@@ -20,13 +22,52 @@ pub(crate) trait Explain: DeserializeOwned {
     fn explain(body: &[u8]) -> (String, String) {
         deepest([failure::<Self>(body)])
     }
+
+    /// `body` as `Self`, with what had to be left out of it; or the path and
+    /// message of the failure.
+    fn decode(body: &[u8]) -> Result<Decoded<Self>, (String, String)> {
+        // The plain decoder is the fast path; the path-tracking one only runs
+        // to explain a failure.
+        serde_json::from_slice(body)
+            .map(|value| (value, Vec::new()))
+            .map_err(|_| Self::explain(body))
+    }
 }
 
-impl Explain for DmEventsResponse {}
+/// X's responses carry `includes`, which may lose an object but not the page.
+macro_rules! with_includes {
+    ($($response:ty),*) => {$(
+        impl WithIncludes for $response {
+            fn includes_mut(&mut self) -> &mut Option<Expansions> {
+                &mut self.includes
+            }
+        }
+    )*};
+}
 
-impl Explain for ChatConversationsResponse {}
+with_includes!(
+    DmEventsResponse,
+    ChatConversationsResponse,
+    ChatConversationResponse
+);
+
+impl Explain for DmEventsResponse {
+    fn decode(body: &[u8]) -> Result<Decoded<Self>, (String, String)> {
+        includes::decode(body)
+    }
+}
+
+impl Explain for ChatConversationsResponse {
+    fn decode(body: &[u8]) -> Result<Decoded<Self>, (String, String)> {
+        includes::decode(body)
+    }
+}
 
 impl Explain for ChatConversationResponse {
+    fn decode(body: &[u8]) -> Result<Decoded<Self>, (String, String)> {
+        includes::decode(body)
+    }
+
     fn explain(body: &[u8]) -> (String, String) {
         #[derive(Deserialize)]
         #[allow(dead_code, reason = "only decoded to find where the body fails")]
@@ -76,15 +117,19 @@ fn failure<T: DeserializeOwned>(body: &[u8]) -> Option<(String, String)> {
     }
 }
 
-/// The failure with the longest path; the first on a tie.
+/// The failure with the longest path. On a tie, one that says what is wrong
+/// there (``missing field `id` ``) beats one that only says a shape did not
+/// fit: a one-of's "did not match any variant", or another shape's "invalid
+/// type". Then the first.
 fn deepest<const N: usize>(failures: [Option<(String, String)>; N]) -> (String, String) {
     let depth = |path: &str| path.matches(['.', '[']).count() + usize::from(path != ".");
+    let says_what = |message: &str| {
+        !(message.contains("did not match any variant") || message.starts_with("invalid type"))
+    };
+    let rank = |(path, message): &(String, String)| (depth(path), says_what(message));
     let mut best: Option<(String, String)> = None;
     for failure in failures.into_iter().flatten() {
-        if best
-            .as_ref()
-            .is_none_or(|(path, _)| depth(&failure.0) > depth(path))
-        {
+        if best.as_ref().is_none_or(|best| rank(&failure) > rank(best)) {
             best = Some(failure);
         }
     }
@@ -109,5 +154,25 @@ mod tests {
         ];
         assert_eq!(deepest(failures).0, "data.id");
         assert_eq!(deepest([None]).0, ".");
+    }
+
+    #[test]
+    fn a_one_of_item_lacking_a_field_names_the_field() {
+        // 2.167's object form of a Chat conversation, without its `id`: every
+        // shape fails at `data`, and only one of them says why.
+        let cases: [(&[u8], &str); 3] = [
+            (br#"{"data":{"type":"group","is_muted":true}}"#, "data"),
+            (br#"{"data":[{"id":"g1"},{"type":"group"}]}"#, "data[1]"),
+            (br#"{"data":{"messages":[{}]}}"#, "data.messages[0]"),
+        ];
+        for (index, (body, expected)) in cases.into_iter().enumerate() {
+            let (path, message) = if index < 2 {
+                ChatConversationResponse::explain(body)
+            } else {
+                ConversationResponse::explain(body)
+            };
+            assert_eq!(path, expected);
+            assert!(message.starts_with("missing field `id`"), "{message}");
+        }
     }
 }

@@ -4,6 +4,7 @@ use bytes::Bytes;
 
 use std::sync::Arc;
 
+use crate::includes::Warning;
 use crate::join::{Item, JoinCache, References, WithRaw};
 use crate::rate_limit::RateLimits;
 use crate::raw::{self, RawItems};
@@ -37,6 +38,7 @@ pub struct Page<T> {
     items: Vec<T>,
     includes: Expansions,
     errors: Vec<Problem>,
+    warnings: Vec<Warning>,
     meta: Meta,
     /// The body, and each item's JSON in it once asked for.
     raw: Arc<RawItems>,
@@ -64,6 +66,15 @@ impl<T> Page<T> {
     /// is gone, a field you may not see).
     pub fn errors(&self) -> &[Problem] {
         &self.errors
+    }
+
+    /// What the page left out because it could not be decoded: an included
+    /// object that lacks a field its schema requires, say. Such an object is
+    /// not in [`includes`](Self::includes) and joins to nothing, but
+    /// [`raw_body`](Self::raw_body) still holds it. A bad item is never left
+    /// out: it fails the page.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// Pagination and count details.
@@ -119,7 +130,7 @@ impl<T> Page<T> {
         includes: Option<Expansions>,
         errors: Vec<Problem>,
         meta: Meta,
-        (body, rate_limits): (Bytes, RateLimits),
+        (body, rate_limits, warnings): (Bytes, RateLimits, Vec<Warning>),
     ) -> Self {
         let mut includes = includes.unwrap_or_default();
         // 2.167 renamed `includes.tweets` to `includes.posts`; one list is
@@ -131,6 +142,7 @@ impl<T> Page<T> {
             items,
             includes,
             errors,
+            warnings,
             meta,
             rate_limits,
         }
@@ -149,6 +161,7 @@ impl Page<DmEvent> {
             value: response,
             body,
             rate_limits,
+            warnings,
         } = fetched;
         let meta = response.meta.map(|meta| Meta {
             result_count: meta.result_count,
@@ -162,7 +175,7 @@ impl Page<DmEvent> {
             response.includes,
             response.errors,
             meta,
-            (body, rate_limits),
+            (body, rate_limits, warnings),
         )
     }
 }
@@ -178,6 +191,7 @@ impl Page<ChatConversation> {
             value: response,
             body,
             rate_limits,
+            warnings,
         } = fetched;
         let meta = chat_meta(response.meta);
         Self::new(
@@ -185,7 +199,7 @@ impl Page<ChatConversation> {
             response.includes,
             response.errors,
             meta,
-            (body, rate_limits),
+            (body, rate_limits, warnings),
         )
     }
 
@@ -194,6 +208,7 @@ impl Page<ChatConversation> {
             value: response,
             body,
             rate_limits,
+            warnings,
         } = fetched;
         // 2.167 sends one object; 2.166 a list of one.
         let items = match response.data {
@@ -207,7 +222,7 @@ impl Page<ChatConversation> {
             response.includes,
             response.errors,
             meta,
-            (body, rate_limits),
+            (body, rate_limits, warnings),
         )
     }
 }

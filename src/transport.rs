@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use crate::Error;
 use crate::explain::Explain;
+use crate::includes::{Decoded, Warning};
 use crate::policy::reset_jitter;
 use crate::problem::{ApiError, excerpt};
 use crate::rate_limit::RateLimits;
@@ -289,27 +290,21 @@ fn reset_time(headers: &HeaderMap, body: &[u8]) -> Option<DateTime<Utc>> {
 }
 
 impl Exchange {
-    /// The body as `T` for a 2xx, or the error the response describes.
+    /// The body as `T` for a 2xx, with what had to be left out of it, or the
+    /// error the response describes.
     ///
     /// `scopes` are the OAuth 2.0 scopes of the operation, named in the error
     /// of a 401 or 403.
-    pub fn decode<T: Explain>(&self, scopes: &'static [&'static str]) -> Result<T, Error> {
+    pub fn decode<T: Explain>(&self, scopes: &'static [&'static str]) -> Result<Decoded<T>, Error> {
         if !self.status.is_success() {
             return Err(self.error(scopes));
         }
-        // The plain decoder is the fast path; the path-tracking one only runs
-        // to explain a failure.
-        serde_json::from_slice(&self.body).map_err(|_| self.decode_error::<T>())
-    }
-
-    fn decode_error<T: Explain>(&self) -> Error {
-        let (path, message) = T::explain(&self.body);
-        Error::Decode {
+        T::decode(&self.body).map_err(|(path, message)| Error::Decode {
             status: self.status.as_u16(),
             path,
             message,
             excerpt: excerpt(&self.body),
-        }
+        })
     }
 
     /// The error a non-2xx response describes.
@@ -341,6 +336,8 @@ pub(crate) struct Fetched<T> {
     pub value: T,
     pub body: Bytes,
     pub rate_limits: RateLimits,
+    /// What decoding left out of `value`; `body` still holds it.
+    pub warnings: Vec<Warning>,
 }
 
 /// Waits out an exhausted window if allowed, sends a GET under the retry
@@ -360,11 +357,12 @@ pub(crate) async fn fetch<T: Explain>(
         reqwest::header::HeaderValue::from_static("application/json"),
     );
     let exchange = send(http, session, operation, request).await?;
-    let value = exchange.decode(scopes)?;
+    let (value, warnings) = exchange.decode(scopes)?;
     Ok(Fetched {
         value,
         body: exchange.body,
         rate_limits: exchange.rate_limits,
+        warnings,
     })
 }
 
@@ -377,10 +375,11 @@ pub(crate) fn decode_saved<T: Explain>(body: Bytes) -> Result<Fetched<T>, Error>
         attempts: 1,
         rate_limits: RateLimits::default(),
     };
-    let value = exchange.decode(&[])?;
+    let (value, warnings) = exchange.decode(&[])?;
     Ok(Fetched {
         value,
         body: exchange.body,
         rate_limits: exchange.rate_limits,
+        warnings,
     })
 }

@@ -102,6 +102,7 @@ impl TweetApiPage {
             value,
             body,
             rate_limits,
+            ..
         } = fetched;
         let mut page = Self::from_shape(value, body);
         page.rate_limits = rate_limits;
