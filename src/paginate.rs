@@ -9,8 +9,33 @@ use futures::stream::{self, Stream, StreamExt};
 use crate::Error;
 use crate::join::{Item, JoinCache, References, WithRaw};
 
+/// A page's token, and who chose it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Token {
+    /// The caller's, such as a token saved from an earlier walk: the spec's
+    /// rules apply, as to any input.
+    Caller(String),
+    /// The API's, from the page before: followed as it came.
+    Api(String),
+}
+
+impl Token {
+    /// The token itself.
+    pub fn into_string(self) -> String {
+        match self {
+            Token::Caller(token) | Token::Api(token) => token,
+        }
+    }
+
+    /// `parameter`, the token's query parameter, if the API chose the token:
+    /// what the pre-send check passes over.
+    pub fn issued(token: Option<&Token>, parameter: &'static str) -> Option<&'static str> {
+        matches!(token, Some(Token::Api(_))).then_some(parameter)
+    }
+}
+
 enum Next {
-    Fetch(Option<String>),
+    Fetch(Option<Token>),
     Loop(String),
     Done,
 }
@@ -18,7 +43,8 @@ enum Next {
 /// The pages reached from `start`, one request per page and none before the
 /// stream is polled.
 ///
-/// `next` names the token that leads on from a page, or `None` at the end.
+/// `start` is the caller's token; every later one comes from a page. `next`
+/// names the token that leads on from a page, or `None` at the end.
 /// A token already followed in this walk ends the stream with
 /// [`Error::PaginationLoop`] instead of fetching the same pages forever. An
 /// error ends the stream too.
@@ -29,7 +55,7 @@ pub(crate) fn pages<'a, P, F, Fut, N>(
 ) -> impl Stream<Item = Result<P, Error>> + 'a
 where
     P: 'a,
-    F: FnMut(Option<String>) -> Fut + 'a,
+    F: FnMut(Option<Token>) -> Fut + 'a,
     Fut: Future<Output = Result<P, Error>> + 'a,
     N: Fn(&P) -> Option<String> + 'a,
 {
@@ -37,7 +63,7 @@ where
     // page, and the loop's error still names the token, which is at hand.
     let seen: HashSet<u64> = start.iter().map(|token| token_hash(token)).collect();
     stream::unfold(
-        (Next::Fetch(start), seen, fetch, next),
+        (Next::Fetch(start.map(Token::Caller)), seen, fetch, next),
         |(state, mut seen, mut fetch, next)| async move {
             let token = match state {
                 Next::Done => return None,
@@ -55,7 +81,7 @@ where
                     let state = match next(&page) {
                         None => Next::Done,
                         Some(token) if !seen.insert(token_hash(&token)) => Next::Loop(token),
-                        Some(token) => Next::Fetch(Some(token)),
+                        Some(token) => Next::Fetch(Some(Token::Api(token))),
                     };
                     Some((Ok(page), (state, seen, fetch, next)))
                 }

@@ -94,11 +94,29 @@ pub(crate) fn check(
     method: &str,
     url: &reqwest::Url,
 ) -> Result<(), InvalidParameter> {
+    check_except(operations, method, url, &[])
+}
+
+/// [`check`], passing over the parameters named in `issued`, whose values the
+/// API itself just handed out (a page's `next_token`).
+///
+/// The spec's rules describe what a caller may send. A value the API chose is
+/// followed as it came: refusing it would end a walk over something no caller
+/// can change.
+pub(crate) fn check_except(
+    operations: &[Operation],
+    method: &str,
+    url: &reqwest::Url,
+    issued: &[&str],
+) -> Result<(), InvalidParameter> {
     let Some(operation) = operations.iter().find(|op| op.method == method) else {
         return Ok(());
     };
     let path = path_values(operation.path, url);
     for param in operation.params {
+        if issued.contains(&param.name) {
+            continue;
+        }
         let value = match param.location {
             Location::Path => path
                 .iter()

@@ -730,7 +730,7 @@ async fn bad_input_ends_a_stream_at_its_first_item_without_a_request() {
     assert_eq!(error.parameter, "max_results");
 
     let results: Vec<_> = client
-        .conversations()
+        .dm_events(DM_CONVERSATION)
         .pagination_token("short")
         .pages()
         .collect()

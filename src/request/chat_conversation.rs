@@ -44,7 +44,7 @@ impl<'c> ChatConversationRequest<'c> {
         let url = self.client.url(&path, &query.into_pairs());
         let fetched = self
             .client
-            .fetch::<ChatConversationResponse>(METHOD, url)
+            .fetch::<ChatConversationResponse>(METHOD, url, &[])
             .await?;
         Ok(Page::from_one(fetched))
     }

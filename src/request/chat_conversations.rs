@@ -4,11 +4,12 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 
 use super::{ChatSelection, Query, chat_selection_setters};
+use crate::Error;
 use crate::client::Client;
 use crate::join::Item;
 use crate::page::Page;
+use crate::paginate::{self, Token};
 use crate::x::types::{ChatConversation, ChatConversationsResponse};
-use crate::{Error, paginate};
 
 const METHOD: &str = "get_chat_conversations";
 
@@ -49,7 +50,8 @@ impl<'c> ChatConversationsRequest<'c> {
 
     /// Fetches one page.
     pub async fn send(&self) -> Result<Page<ChatConversation>, Error> {
-        self.fetch(self.pagination_token.clone()).await
+        self.fetch(self.pagination_token.clone().map(Token::Caller))
+            .await
     }
 
     /// Every page, until `has_more` is false or no token comes back.
@@ -75,19 +77,20 @@ impl<'c> ChatConversationsRequest<'c> {
         paginate::items(self.pages(), Page::merge_into).boxed()
     }
 
-    async fn fetch(&self, token: Option<String>) -> Result<Page<ChatConversation>, Error> {
+    async fn fetch(&self, token: Option<Token>) -> Result<Page<ChatConversation>, Error> {
         self.selection.check()?;
+        let issued = Token::issued(token.as_ref(), "pagination_token");
         let mut query = Query::default();
         self.selection.fields_and_expansions(&mut query);
         query.value("max_results", self.max_results);
-        query.value("pagination_token", token);
+        query.value("pagination_token", token.map(Token::into_string));
         self.selection.users(&mut query);
         let url = self
             .client
             .url(&["2", "chat", "conversations"], &query.into_pairs());
         let fetched = self
             .client
-            .fetch::<ChatConversationsResponse>(METHOD, url)
+            .fetch::<ChatConversationsResponse>(METHOD, url, issued.as_slice())
             .await?;
         Ok(Page::from_list(fetched))
     }

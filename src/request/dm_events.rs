@@ -6,15 +6,16 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 
 use super::{Query, list, require_expansion};
+use crate::Error;
 use crate::client::Client;
 use crate::join::Item;
 use crate::page::Page;
+use crate::paginate::{self, Token};
 use crate::wire::CommaList;
 use crate::x::types::{
     DmEvent, DmEventExpansion, DmEventField, DmEventType, DmEventsResponse, MediaField, TweetField,
     UserField,
 };
-use crate::{Error, paginate};
 
 const METHOD: &str = "get_direct_messages_events_by_conversation_id";
 
@@ -72,7 +73,10 @@ impl<'c> DmEventsRequest<'c> {
     }
 
     /// Start from this page: a token saved from [`Page::next_token`] (or
-    /// [`Page::previous_token`] when walking [`Direction::Newer`]).
+    /// [`Page::previous_token`] when walking [`Direction::Newer`]). It is
+    /// checked against the documented rules (at least 16 characters) before
+    /// it is sent; the tokens a walk then takes from its pages are followed
+    /// as the API sent them.
     pub fn pagination_token(mut self, token: impl Into<String>) -> Self {
         self.pagination_token = Some(token.into());
         self
@@ -151,7 +155,8 @@ impl<'c> DmEventsRequest<'c> {
     /// Fetches one page: the one [`pagination_token`](Self::pagination_token)
     /// names, or the newest.
     pub async fn send(&self) -> Result<Page<DmEvent>, Error> {
-        self.fetch(self.pagination_token.clone()).await
+        self.fetch(self.pagination_token.clone().map(Token::Caller))
+            .await
     }
 
     /// Every page from the starting one on, in [`direction`](Self::direction).
@@ -180,15 +185,16 @@ impl<'c> DmEventsRequest<'c> {
         paginate::items(self.pages(), Page::merge_into).boxed()
     }
 
-    async fn fetch(&self, token: Option<String>) -> Result<Page<DmEvent>, Error> {
+    async fn fetch(&self, token: Option<Token>) -> Result<Page<DmEvent>, Error> {
         self.check()?;
+        let issued = Token::issued(token.as_ref(), "pagination_token");
         let mut query = Query::default();
         query.value("dm_event.fields", self.fields.as_ref());
         query.value("event_types", self.event_types.as_ref());
         query.value("expansions", self.expansions.as_ref());
         query.value("max_results", self.max_results);
         query.value("media.fields", self.media_fields.as_ref());
-        query.value("pagination_token", token);
+        query.value("pagination_token", token.map(Token::into_string));
         query.value("tweet.fields", self.tweet_fields.as_ref());
         query.value("user.fields", self.user_fields.as_ref());
         let path = [
@@ -198,7 +204,10 @@ impl<'c> DmEventsRequest<'c> {
             "dm_events",
         ];
         let url = self.client.url(&path, &query.into_pairs());
-        let fetched = self.client.fetch::<DmEventsResponse>(METHOD, url).await?;
+        let fetched = self
+            .client
+            .fetch::<DmEventsResponse>(METHOD, url, issued.as_slice())
+            .await?;
         Ok(Page::from_response(fetched))
     }
 

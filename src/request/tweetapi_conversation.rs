@@ -3,11 +3,12 @@
 use futures::StreamExt;
 use futures::stream::BoxStream;
 
+use crate::Error;
 use crate::join::Item;
+use crate::paginate::{self, Token};
 use crate::tweetapi::types::{ConversationResponse, Message, User};
 use crate::tweetapi_client::TweetApiClient;
 use crate::tweetapi_page::TweetApiPage;
-use crate::{Error, paginate};
 
 const METHOD: &str = "get_tweet_api_conversation";
 
@@ -38,7 +39,7 @@ impl<'c> TweetApiConversationRequest<'c> {
 
     /// Fetches one page.
     pub async fn send(&self) -> Result<TweetApiPage, Error> {
-        self.fetch(self.cursor.clone()).await
+        self.fetch(self.cursor.clone().map(Token::Caller)).await
     }
 
     /// Every page, until `hasMore` is false or no cursor comes back.
@@ -60,18 +61,19 @@ impl<'c> TweetApiConversationRequest<'c> {
         paginate::items(self.pages(), TweetApiPage::merge_into).boxed()
     }
 
-    async fn fetch(&self, cursor: Option<String>) -> Result<TweetApiPage, Error> {
+    async fn fetch(&self, cursor: Option<Token>) -> Result<TweetApiPage, Error> {
+        let issued = Token::issued(cursor.as_ref(), "cursor");
         let mut query = self.client.session_query();
         query.push(("conversationId", self.conversation_id.clone()));
         if let Some(cursor) = cursor {
-            query.push(("cursor", cursor));
+            query.push(("cursor", cursor.into_string()));
         }
         let url = self
             .client
             .url(&["tw-v2", "interaction", "conversation"], &query);
         let fetched = self
             .client
-            .fetch::<ConversationResponse>(METHOD, url)
+            .fetch::<ConversationResponse>(METHOD, url, issued.as_slice())
             .await?;
         Ok(TweetApiPage::from_response(fetched))
     }
