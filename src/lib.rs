@@ -3,6 +3,7 @@
 
 mod auth;
 mod client;
+mod compact;
 pub mod connect;
 mod error;
 mod explain;
@@ -37,6 +38,7 @@ pub mod x;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
+pub use compact::compact_json;
 pub use error::Error;
 pub use ids::{ChatConversationId, DmConversationId};
 pub use includes::Warning;
