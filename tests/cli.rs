@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use x_dm::testing::{DEMO_CONVERSATION, FakeX, Fault};
+use x_dm::testing::{DEMO_CONVERSATION, FakeConfig, FakeX, Fault};
 
 /// The binary, with no credential in its environment unless a test adds one.
 fn x_dm() -> Command {
@@ -373,4 +373,59 @@ async fn the_output_option_may_come_before_the_command_and_a_checkpoint_needs_it
     let result = run(command).await;
     assert_eq!(result.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&result.stderr).contains("--checkpoint needs --output"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_defaults_are_accepted_by_a_server_strict_to_the_latest_version() {
+    let fake = FakeX::start_with(FakeConfig::default().strict())
+        .await
+        .unwrap();
+    let conversation = fake.dataset().chat_conversations()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let runs: [&[&str]; 3] = [
+        &[
+            "events",
+            DEMO_CONVERSATION,
+            "--limit",
+            "150",
+            "--format",
+            "jsonl",
+        ],
+        &["conversations", "--all", "--format", "jsonl"],
+        &["conversation", &conversation, "--format", "jsonl"],
+    ];
+    for args in runs {
+        let mut command = against(&fake);
+        command.args(args);
+        let result = run(command).await;
+        assert!(
+            result.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let items: Vec<Value> = String::from_utf8(result.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert!(!items.is_empty(), "{args:?}");
+        if args[0] == "events" {
+            // The expansions bring back the ids the fields no longer name.
+            let messages = items.iter().filter(|e| e["event_type"] == "MessageCreate");
+            assert!(messages.clone().count() > 100);
+            assert!(messages.clone().all(|e| e["sender_id"].is_string()));
+        }
+    }
+
+    // A value asked for by name is sent as asked, and this server refuses it.
+    let before = fake.requests();
+    let mut command = against(&fake);
+    command.args(["events", DEMO_CONVERSATION, "--fields", "id,sender_id"]);
+    let result = run(command).await;
+    assert_eq!(fake.requests(), before + 1, "sent");
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("HTTP 400: Invalid Request"), "{stderr}");
 }
