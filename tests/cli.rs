@@ -429,3 +429,134 @@ async fn the_defaults_are_accepted_by_a_server_strict_to_the_latest_version() {
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("HTTP 400: Invalid Request"), "{stderr}");
 }
+
+/// Odd but valid DM event pages: pretty-printed (LF, then CRLF and tabs),
+/// `null` where X's schemas allow it and where they do not, numbers no
+/// float can hold, tokens far shorter than a caller's may be, and an
+/// included place without the `full_name` its schema requires.
+const ODD_PAGES: [&str; 3] = [
+    r#"{
+  "data": [
+    {
+      "id": "1990461309327632930",
+      "event_type": "MessageCreate",
+      "text": "pretty  printed, with  spaces",
+      "sender_id": "1582103724607971328",
+      "attachments": {
+        "media_keys": null,
+        "card_ids": null
+      },
+      "entities": {
+        "cashtags": null,
+        "hashtags": null,
+        "mentions": null,
+        "urls": null
+      },
+      "counter": 100000000000000000000,
+      "ratio": 1.0
+    },
+    {
+      "id": "1990461309327632929",
+      "event_type": "ParticipantsJoin",
+      "participant_ids": [
+        "1613565123466371072"
+      ],
+      "referenced_tweets": null
+    }
+  ],
+  "includes": {
+    "users": [
+      {
+        "id": "1582103724607971328",
+        "username": "ada_dev"
+      }
+    ]
+  },
+  "meta": {
+    "result_count": 2,
+    "next_token": "p2"
+  }
+}"#,
+    r#"{"data":[{"id":"1990461309327632928","event_type":"MessageCreate","text":"at a place","sender_id":"1613565123466371072","hashtags":null,"urls":null,"big":-123456789012345678901234567890,"referenced_tweets":[{"id":"1346889436626259968"}]}],"includes":{"users":[{"id":"1613565123466371072","username":"brook"}],"places":[{"id":"01a9a39529b27f36","name":"no full_name"}],"tweets":[{"id":"1346889436626259968","text":"Here"}]},"meta":{"result_count":1,"next_token":"p3"}}"#,
+    "{\r\n\t\"data\": [\r\n\t\t{\"id\": \"1990461309327632927\", \"event_type\": \"MessageCreate\", \"text\": \"tab\\tand\\nnewline escapes\", \"sender_id\": \"1582103724607971328\", \"attachments\": {\"media_keys\": [\"3_1\"]}, \"score\": 1.50e+3}\r\n\t],\r\n\t\"meta\": {\"result_count\": 1}\r\n}\r\n",
+];
+
+/// The items of [`ODD_PAGES`] as `jsonl` must write them: as sent, on one
+/// line each.
+const ODD_ITEMS: [&str; 4] = [
+    r#"{"id":"1990461309327632930","event_type":"MessageCreate","text":"pretty  printed, with  spaces","sender_id":"1582103724607971328","attachments":{"media_keys":null,"card_ids":null},"entities":{"cashtags":null,"hashtags":null,"mentions":null,"urls":null},"counter":100000000000000000000,"ratio":1.0}"#,
+    r#"{"id":"1990461309327632929","event_type":"ParticipantsJoin","participant_ids":["1613565123466371072"],"referenced_tweets":null}"#,
+    r#"{"id":"1990461309327632928","event_type":"MessageCreate","text":"at a place","sender_id":"1613565123466371072","hashtags":null,"urls":null,"big":-123456789012345678901234567890,"referenced_tweets":[{"id":"1346889436626259968"}]}"#,
+    r#"{"id":"1990461309327632927","event_type":"MessageCreate","text":"tab\tand\nnewline escapes","sender_id":"1582103724607971328","attachments":{"media_keys":["3_1"]},"score":1.50e+3}"#,
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_over_odd_but_valid_pages_completes_with_every_item_once_as_sent() {
+    use httpmock::prelude::*;
+    let server = MockServer::start_async().await;
+    let path = "/2/dm_conversations/1582103724607971328-1613565123466371072/dm_events";
+    for (token, body) in [None, Some("p2"), Some("p3")].into_iter().zip(ODD_PAGES) {
+        server.mock(|when, then| {
+            let when = when.method(GET).path(path);
+            match token {
+                Some(token) => when.query_param("pagination_token", token),
+                None => when.query_param_missing("pagination_token"),
+            };
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(body);
+        });
+    }
+    let dir = temp_dir("odd");
+    let export = |format: &str, out: &Path| {
+        let mut command = x_dm();
+        command
+            .env("X_ACCESS_TOKEN", "test-token")
+            .args(["--base-url", &server.base_url(), "--format", format])
+            .args(["events", "1582103724607971328-1613565123466371072", "--all"])
+            .arg("-o")
+            .arg(out)
+            .arg("--checkpoint")
+            .arg(out.with_file_name(format!("{format}.checkpoint")));
+        command
+    };
+
+    let out = dir.join("events.jsonl");
+    let result = run(export("jsonl", &out)).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        ODD_ITEMS.join("\n") + "\n"
+    );
+    assert!(
+        stderr.contains("warning: left out includes.places[0]: missing field `full_name`"),
+        "{stderr}"
+    );
+
+    let out = dir.join("events.pages");
+    let result = run(export("pages", &out)).await;
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let written = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines.len(), 3, "one line per page");
+    assert_eq!(
+        lines[1], ODD_PAGES[1],
+        "a compact body is written byte for byte"
+    );
+    assert!(lines[0].contains(r#""counter":100000000000000000000,"ratio":1.0}"#));
+    assert!(lines[2].ends_with(r#""score":1.50e+3}],"meta":{"result_count":1}}"#));
+    for (line, item) in lines
+        .iter()
+        .zip([&ODD_ITEMS[..2], &ODD_ITEMS[2..3], &ODD_ITEMS[3..]])
+    {
+        let page = x_dm::Page::<x_dm::x::types::DmEvent>::parse(line.to_string()).unwrap();
+        let raw: Vec<&[u8]> = page.raw_items().iter().map(|b| b.as_ref()).collect();
+        let expected: Vec<&[u8]> = item.iter().map(|i| i.as_bytes()).collect();
+        assert_eq!(raw, expected, "a saved page reads back");
+    }
+}
