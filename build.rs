@@ -306,7 +306,8 @@ fn strip_parameter_constraints(doc: &mut Value) {
 /// What the generated types call to read `null` as an empty list or map.
 const NULL_AS_DEFAULT: &str = "crate::nulls::or_default";
 
-/// Removes `nullable` from optional array properties of every schema.
+/// Removes `nullable` from the optional array properties of every component
+/// schema.
 ///
 /// Every optional list reads `null` as empty anyway (see
 /// [`read_null_as_default`]); left in, `nullable` would only make typify wrap

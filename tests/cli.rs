@@ -560,3 +560,46 @@ async fn an_export_over_odd_but_valid_pages_completes_with_every_item_once_as_se
         assert_eq!(raw, expected, "a saved page reads back");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_token_from_the_command_line_or_a_checkpoint_is_refused_unsent() {
+    let fake = FakeX::start().await.unwrap();
+    let mut command = against(&fake);
+    command.args(["events", DEMO_CONVERSATION, "--pagination-token", "short"]);
+    let result = run(command).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("must be at least 16 characters long"),
+        "{stderr}"
+    );
+
+    // A checkpoint is input too: its token is checked like a typed one.
+    let dir = temp_dir("short-checkpoint");
+    let (out, checkpoint) = (dir.join("e.jsonl"), dir.join("e.checkpoint"));
+    std::fs::write(&out, "").unwrap();
+    let saved = serde_json::json!({
+        "command": "events", "target": DEMO_CONVERSATION, "format": "jsonl",
+        "output": out, "next_token": "short", "output_len": 0, "items_written": 0,
+        "previous_ids": [], "done": false,
+    });
+    std::fs::write(&checkpoint, saved.to_string()).unwrap();
+    let mut command = against(&fake);
+    command
+        .args([
+            "events",
+            DEMO_CONVERSATION,
+            "--all",
+            "--format",
+            "jsonl",
+            "-o",
+        ])
+        .arg(&out)
+        .arg("--checkpoint")
+        .arg(&checkpoint);
+    let result = run(command).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`pagination_token`"), "{stderr}");
+    assert_eq!(fake.requests(), 0, "nothing was sent");
+}

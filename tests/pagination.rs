@@ -623,15 +623,17 @@ async fn tokens_the_api_hands_out_are_followed_whatever_their_length() {
     // X documents at least 16 characters for a DM events token a caller
     // sends; one the API itself sends is followed as it came, both ways.
     let server = MockServer::start_async().await;
-    let mut newer = dm_page(500, 1, ADA, Some("n2"));
-    newer["meta"]["previous_token"] = json!("p0");
+    let first = fixture(
+        "getDirectMessagesEventsByConversationId",
+        "200-short-tokens-huge-numbers.json",
+    );
     let (_mock, seen) = serve_by_param(
         &server,
         &dm_events_path(),
         "pagination_token",
         vec![
-            (None, newer),
-            (Some("n2"), dm_page(400, 1, ADA, Some("n3"))),
+            (None, serde_json::from_str(&first).unwrap()),
+            (Some("p2"), dm_page(400, 1, ADA, Some("n3"))),
             (Some("n3"), dm_page(300, 1, ADA, None)),
             (Some("p0"), dm_page(600, 1, ADA, None)),
         ],
@@ -643,7 +645,7 @@ async fn tokens_the_api_hands_out_are_followed_whatever_their_length() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(ids(&items), ["500", "400", "300"]);
+    assert_eq!(ids(&items), ["1990461309327632940", "400", "300"]);
     let newer: Vec<_> = client
         .dm_events(DM_CONVERSATION)
         .direction(Direction::Newer)
@@ -651,16 +653,16 @@ async fn tokens_the_api_hands_out_are_followed_whatever_their_length() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(ids(&newer), ["500", "600"]);
+    assert_eq!(ids(&newer), ["1990461309327632940", "600"]);
     assert_eq!(
         recorded(&seen),
-        [None, Some("n2"), Some("n3"), None, Some("p0")].map(|t| t.map(str::to_owned))
+        [None, Some("p2"), Some("n3"), None, Some("p0")].map(|t| t.map(str::to_owned))
     );
 
     // The same token given back by a caller is input, and refused unsent.
     let error = client
         .dm_events(DM_CONVERSATION)
-        .pagination_token("n2")
+        .pagination_token("p2")
         .items()
         .try_collect::<Vec<_>>()
         .await
@@ -683,10 +685,11 @@ async fn chat_tokens_of_any_length_are_followed_and_accepted_from_a_caller() {
         vec![
             (
                 None,
-                chat_page(
-                    "g1690000000000000001",
-                    json!({"result_count": 1, "has_more": true, "next_token": "c2"}),
-                ),
+                serde_json::from_str(&fixture(
+                    "getChatConversations",
+                    "200-short-next-token.json",
+                ))
+                .unwrap(),
             ),
             (
                 Some("c2"),
