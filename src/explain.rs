@@ -88,6 +88,10 @@ impl Explain for ChatConversationResponse {
 }
 
 impl Explain for ConversationResponse {
+    fn decode(body: &[u8]) -> Result<Decoded<Self>, (String, String)> {
+        includes::decode_tweetapi(body)
+    }
+
     fn explain(body: &[u8]) -> (String, String) {
         #[derive(Deserialize)]
         #[allow(dead_code, reason = "only decoded to find where the body fails")]

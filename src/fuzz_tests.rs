@@ -302,6 +302,9 @@ fn decodes_whole(is_x: bool, placement: &Placement, body: &Value) -> Result<(), 
         let page = crate::transport::decode_saved::<ConversationResponse>(bytes)
             .map(TweetApiPage::from_response)
             .map_err(failed)?;
+        if !page.warnings().is_empty() {
+            return Err(format!("{name}: left out: {:?}", page.warnings()));
+        }
         let found = match name {
             "Message" => page.messages().len(),
             "User" => page.users().len(),

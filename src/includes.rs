@@ -1,9 +1,10 @@
 //! A bad included object costs that object, not the page.
 //!
-//! `includes` holds what the page's items point to, not what the caller asked
-//! for, so a user, place or poll that lacks a field its schema requires is
-//! left out (with a [`Warning`]) while the items and every other included
-//! object are delivered. A bad item still fails the page.
+//! X's `includes` (and TweetAPI's `users`) hold what the page's items point
+//! to, not what the caller asked for, so a user, place or poll that lacks a
+//! field its schema requires is left out (with a [`Warning`]) while the items
+//! and every other included object are delivered. A bad item still fails the
+//! page.
 //!
 //! The whole body is decoded in one pass first; only a body that fails is
 //! taken apart, so pages that decode cost nothing more.
@@ -16,6 +17,7 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use crate::explain::Explain;
+use crate::tweetapi::types::{ConversationResponse, WrappedData};
 use crate::x::types::Expansions;
 
 /// Something the API sent that the page leaves out because it could not be
@@ -43,29 +45,75 @@ pub(crate) trait WithIncludes: Explain {
 /// A decoded body and what was left out of it.
 pub(crate) type Decoded<T> = (T, Vec<Warning>);
 
-/// Decodes `body` as `T`, leaving out included objects that do not decode.
+/// Decodes an X response, leaving out included objects that do not decode.
 /// The error is the path and message of the failure that remains.
 pub(crate) fn decode<T: WithIncludes>(body: &[u8]) -> Result<Decoded<T>, (String, String)> {
-    if let Ok(value) = serde_json::from_slice::<T>(body) {
-        return Ok((value, Vec::new()));
-    }
     #[derive(Deserialize)]
     struct Parts<'a> {
         #[serde(borrow)]
         includes: Option<&'a RawValue>,
     }
-    let includes = match serde_json::from_slice::<Parts<'_>>(body) {
-        Ok(Parts {
-            includes: Some(includes),
-        }) => includes,
-        _ => return Err(T::explain(body)),
+    fn find(body: &[u8]) -> Option<(&RawValue, String)> {
+        let includes = serde_json::from_slice::<Parts<'_>>(body).ok()?.includes?;
+        Some((includes, String::from("includes")))
+    }
+    decode_apart(body, find, |value: &mut T, includes, _, warnings| {
+        *value.includes_mut() = Some(expansions(includes, warnings));
+    })
+}
+
+/// Decodes a TweetAPI page, leaving out users that do not decode: TweetAPI's
+/// `users`, at the top or inside `data`, are its includes.
+pub(crate) fn decode_tweetapi(
+    body: &[u8],
+) -> Result<Decoded<ConversationResponse>, (String, String)> {
+    #[derive(Deserialize)]
+    struct Parts<'a> {
+        #[serde(borrow)]
+        users: Option<&'a RawValue>,
+        #[serde(borrow)]
+        data: Option<&'a RawValue>,
+    }
+    fn find(body: &[u8]) -> Option<(&RawValue, String)> {
+        let top = serde_json::from_slice::<Parts<'_>>(body).ok()?;
+        if let Some(users) = top.users {
+            return Some((users, String::from("users")));
+        }
+        let inner = serde_json::from_str::<Parts<'_>>(top.data?.get()).ok()?;
+        Some((inner.users?, String::from("data.users")))
+    }
+    decode_apart(body, find, |value, users, path, warnings| {
+        let page = match value {
+            ConversationResponse::ConversationPage(page) => page,
+            ConversationResponse::WrappedConversationPage(wrapper) => match &mut wrapper.data {
+                WrappedData::ConversationPage(page) => page,
+                WrappedData::Array(_) => return,
+            },
+        };
+        page.users = objects(Some((path, users)), warnings);
+    })
+}
+
+/// Decodes `body` as `T` in one pass; when that fails, decodes it once more
+/// with the part `find` locates (and names) set to `null`, and hands that
+/// part to `restore`, which keeps what decodes of it.
+fn decode_apart<T: Explain>(
+    body: &[u8],
+    find: fn(&[u8]) -> Option<(&RawValue, String)>,
+    restore: impl FnOnce(&mut T, &RawValue, &str, &mut Vec<Warning>),
+) -> Result<Decoded<T>, (String, String)> {
+    if let Ok(value) = serde_json::from_slice::<T>(body) {
+        return Ok((value, Vec::new()));
+    }
+    let Some((part, path)) = find(body) else {
+        return Err(T::explain(body));
     };
-    // The rest of the body, with `includes` as if it had not been sent: what
-    // fails now is outside it, and the error says where.
-    let rest = splice_null(body, includes);
+    // The rest of the body, as if the part had not been sent: what fails
+    // now is outside it, and the error says where.
+    let rest = splice_null(body, part);
     let mut value = serde_json::from_slice::<T>(&rest).map_err(|_| T::explain(&rest))?;
     let mut warnings = Vec::new();
-    *value.includes_mut() = Some(expansions(includes, &mut warnings));
+    restore(&mut value, part, &path, &mut warnings);
     for warning in &warnings {
         tracing::warn!(path = %warning.path, message = %warning.message, "included object left out");
     }
@@ -95,7 +143,10 @@ fn expansions(includes: &RawValue, warnings: &mut Vec<Warning>) -> Expansions {
             return Expansions::default();
         }
     };
-    let take = |key: &'static str| lists.get(key).map(|list| (key, *list));
+    let take = |key: &str| {
+        let list = lists.get(key)?;
+        Some((format!("includes.{key}"), *list))
+    };
     Expansions {
         media: objects(take("media"), warnings),
         places: objects(take("places"), warnings),
@@ -107,17 +158,20 @@ fn expansions(includes: &RawValue, warnings: &mut Vec<Warning>) -> Expansions {
     }
 }
 
-fn objects<T: DeserializeOwned>(
-    list: Option<(&str, &RawValue)>,
+/// The objects of the list at `path` that decode; a warning for each one
+/// that does not, or one for the list if it is not a list.
+fn objects<T: DeserializeOwned, P: AsRef<str>>(
+    list: Option<(P, &RawValue)>,
     warnings: &mut Vec<Warning>,
 ) -> Vec<T> {
-    let Some((key, list)) = list else {
+    let Some((path, list)) = list else {
         return Vec::new();
     };
+    let path = path.as_ref();
     let items = match serde_json::from_str::<Option<Vec<&RawValue>>>(list.get()) {
         Ok(items) => items.unwrap_or_default(),
         Err(error) => {
-            warnings.push(warning(format!("includes.{key}"), ".", &error));
+            warnings.push(warning(path.to_owned(), ".", &error));
             return Vec::new();
         }
     };
@@ -127,7 +181,7 @@ fn objects<T: DeserializeOwned>(
         match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
             Ok(object) => decoded.push(object),
             Err(error) => warnings.push(warning(
-                format!("includes.{key}[{index}]"),
+                format!("{path}[{index}]"),
                 &error.path().to_string(),
                 error.inner(),
             )),
@@ -218,6 +272,36 @@ mod tests {
         .unwrap_err();
         assert_eq!(path, "data[1]");
         assert!(message.starts_with("missing field `id`"), "{message}");
+    }
+
+    #[test]
+    fn a_tweetapi_user_that_does_not_decode_is_left_out_in_either_shape() {
+        let bodies = [
+            (
+                r#"{"messages":[{"id":"m1"}],"users":[{"name":"no id"},{"id":"u2"}]}"#,
+                "users[0]",
+            ),
+            (
+                r#"{"data":{"messages":[{"id":"m1"}],"users":[{"name":"no id"},{"id":"u2"}]}}"#,
+                "data.users[0]",
+            ),
+        ];
+        for (body, path) in bodies {
+            let (page, warnings) = decode_tweetapi(body.as_bytes()).unwrap();
+            let page = match page {
+                ConversationResponse::ConversationPage(page) => page,
+                ConversationResponse::WrappedConversationPage(wrapper) => match wrapper.data {
+                    WrappedData::ConversationPage(page) => page,
+                    WrappedData::Array(_) => panic!("{body}: read as a list"),
+                },
+            };
+            assert_eq!(page.messages.len(), 1, "{body}");
+            assert_eq!(page.users.len(), 1, "{body}");
+            assert_eq!(warnings[0].path, path);
+        }
+        // A bad message still fails the page.
+        let (path, _) = decode_tweetapi(br#"{"messages":[{}],"users":[{}]}"#).unwrap_err();
+        assert_eq!(path, "messages[0]");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use bytes::Bytes;
 
+use crate::includes::Warning;
 use crate::join::{Item, JoinCache, References, WithRaw};
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ pub struct TweetApiPage {
     conversation: Option<ConversationInfo>,
     has_more: Option<bool>,
     next_cursor: Option<String>,
+    warnings: Vec<Warning>,
     /// The body, and each message's JSON in it once asked for.
     raw: Arc<RawItems>,
     rate_limits: RateLimits,
@@ -41,6 +43,13 @@ impl TweetApiPage {
     /// Full profiles of the users in the messages.
     pub fn users(&self) -> &[User] {
         &self.users
+    }
+
+    /// Users left out because they could not be decoded (one without an
+    /// `id`, say): they join to nothing, but [`raw_body`](Self::raw_body)
+    /// still holds them. A bad message is never left out: it fails the page.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// The conversation's details, when TweetAPI sent them.
@@ -102,10 +111,11 @@ impl TweetApiPage {
             value,
             body,
             rate_limits,
-            ..
+            warnings,
         } = fetched;
         let mut page = Self::from_shape(value, body);
         page.rate_limits = rate_limits;
+        page.warnings = warnings;
         page
     }
 
@@ -127,6 +137,7 @@ impl TweetApiPage {
                         conversation: None,
                         has_more: None,
                         next_cursor: None,
+                        warnings: Vec::new(),
                         rate_limits: RateLimits::default(),
                     },
                 };
@@ -146,6 +157,7 @@ impl TweetApiPage {
             conversation: page.conversation_info,
             has_more: page.has_more,
             next_cursor,
+            warnings: Vec::new(),
             rate_limits: RateLimits::default(),
         }
     }

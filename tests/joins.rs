@@ -555,3 +555,31 @@ async fn a_walk_goes_on_past_a_page_with_a_bad_included_object() {
         .collect();
     assert_eq!(senders, [Some("ada_dev"), Some("ada_dev")]);
 }
+
+#[tokio::test]
+async fn a_tweetapi_user_that_does_not_decode_is_left_out_and_the_others_join() {
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method(GET).path(TWEETAPI_PATH);
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(fixture(
+                "getTweetApiConversation",
+                "invalid/200-user-without-id.json",
+            ));
+    });
+    let page = tweetapi_facade(&server)
+        .conversation("1000000000000000001-1000000000000000002")
+        .send()
+        .await
+        .unwrap();
+    let warnings: Vec<String> = page.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(warnings, ["left out data.users[0]: missing field `id`"]);
+    let messages = page.joined();
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].sender().is_none());
+    assert_eq!(
+        messages[0].recipient().unwrap().username.as_deref(),
+        Some("second")
+    );
+}

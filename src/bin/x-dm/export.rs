@@ -354,7 +354,10 @@ impl ExportPage for TweetApiPage {
     }
 
     fn warnings(&self) -> Vec<String> {
-        Vec::new()
+        TweetApiPage::warnings(self)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     fn continuation(&self) -> Option<String> {
