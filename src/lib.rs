@@ -16,7 +16,7 @@ pub mod x;
 
 pub use engine::{
     Credentials, Direction, InvalidParameter, RateLimit, RateLimitPolicy, RateLimits, Request,
-    RetryPolicy, Session, Wait, WaitObserver, WaitReason, validate, wire,
+    RetryPolicy, Session, Wait, WaitObserver, WaitReason, Warning, compact_json, validate, wire,
 };
 pub use error::Error;
 pub use problem::{ApiError, ProblemKind};

@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use x_dm::testing::{DEMO_CONVERSATION, FakeX, Fault};
+use x_dm::testing::{DEMO_CONVERSATION, FakeConfig, FakeX, Fault};
 
 /// The binary, with no credential in its environment unless a test adds one.
 fn x_dm() -> Command {
@@ -373,4 +373,233 @@ async fn the_output_option_may_come_before_the_command_and_a_checkpoint_needs_it
     let result = run(command).await;
     assert_eq!(result.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&result.stderr).contains("--checkpoint needs --output"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_defaults_are_accepted_by_a_server_strict_to_the_latest_version() {
+    let fake = FakeX::start_with(FakeConfig::default().strict())
+        .await
+        .unwrap();
+    let conversation = fake.dataset().chat_conversations()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let runs: [&[&str]; 3] = [
+        &[
+            "events",
+            DEMO_CONVERSATION,
+            "--limit",
+            "150",
+            "--format",
+            "jsonl",
+        ],
+        &["conversations", "--all", "--format", "jsonl"],
+        &["conversation", &conversation, "--format", "jsonl"],
+    ];
+    for args in runs {
+        let mut command = against(&fake);
+        command.args(args);
+        let result = run(command).await;
+        assert!(
+            result.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let items: Vec<Value> = String::from_utf8(result.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert!(!items.is_empty(), "{args:?}");
+        if args[0] == "events" {
+            // The expansions bring back the ids the fields no longer name.
+            let messages = items.iter().filter(|e| e["event_type"] == "MessageCreate");
+            assert!(messages.clone().count() > 100);
+            assert!(messages.clone().all(|e| e["sender_id"].is_string()));
+        }
+    }
+
+    // A value asked for by name is sent as asked, and this server refuses it.
+    let before = fake.requests();
+    let mut command = against(&fake);
+    command.args(["events", DEMO_CONVERSATION, "--fields", "id,sender_id"]);
+    let result = run(command).await;
+    assert_eq!(fake.requests(), before + 1, "sent");
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("HTTP 400: Invalid Request"), "{stderr}");
+}
+
+/// Odd but valid DM event pages: pretty-printed (LF, then CRLF and tabs),
+/// `null` where X's schemas allow it and where they do not, numbers no
+/// float can hold, tokens far shorter than a caller's may be, and an
+/// included place without the `full_name` its schema requires.
+const ODD_PAGES: [&str; 3] = [
+    r#"{
+  "data": [
+    {
+      "id": "1990461309327632930",
+      "event_type": "MessageCreate",
+      "text": "pretty  printed, with  spaces",
+      "sender_id": "1582103724607971328",
+      "attachments": {
+        "media_keys": null,
+        "card_ids": null
+      },
+      "entities": {
+        "cashtags": null,
+        "hashtags": null,
+        "mentions": null,
+        "urls": null
+      },
+      "counter": 100000000000000000000,
+      "ratio": 1.0
+    },
+    {
+      "id": "1990461309327632929",
+      "event_type": "ParticipantsJoin",
+      "participant_ids": [
+        "1613565123466371072"
+      ],
+      "referenced_tweets": null
+    }
+  ],
+  "includes": {
+    "users": [
+      {
+        "id": "1582103724607971328",
+        "username": "ada_dev"
+      }
+    ]
+  },
+  "meta": {
+    "result_count": 2,
+    "next_token": "p2"
+  }
+}"#,
+    r#"{"data":[{"id":"1990461309327632928","event_type":"MessageCreate","text":"at a place","sender_id":"1613565123466371072","hashtags":null,"urls":null,"big":-123456789012345678901234567890,"referenced_tweets":[{"id":"1346889436626259968"}]}],"includes":{"users":[{"id":"1613565123466371072","username":"brook"}],"places":[{"id":"01a9a39529b27f36","name":"no full_name"}],"tweets":[{"id":"1346889436626259968","text":"Here"}]},"meta":{"result_count":1,"next_token":"p3"}}"#,
+    "{\r\n\t\"data\": [\r\n\t\t{\"id\": \"1990461309327632927\", \"event_type\": \"MessageCreate\", \"text\": \"tab\\tand\\nnewline escapes\", \"sender_id\": \"1582103724607971328\", \"attachments\": {\"media_keys\": [\"3_1\"]}, \"score\": 1.50e+3}\r\n\t],\r\n\t\"meta\": {\"result_count\": 1}\r\n}\r\n",
+];
+
+/// The items of [`ODD_PAGES`] as `jsonl` must write them: as sent, on one
+/// line each.
+const ODD_ITEMS: [&str; 4] = [
+    r#"{"id":"1990461309327632930","event_type":"MessageCreate","text":"pretty  printed, with  spaces","sender_id":"1582103724607971328","attachments":{"media_keys":null,"card_ids":null},"entities":{"cashtags":null,"hashtags":null,"mentions":null,"urls":null},"counter":100000000000000000000,"ratio":1.0}"#,
+    r#"{"id":"1990461309327632929","event_type":"ParticipantsJoin","participant_ids":["1613565123466371072"],"referenced_tweets":null}"#,
+    r#"{"id":"1990461309327632928","event_type":"MessageCreate","text":"at a place","sender_id":"1613565123466371072","hashtags":null,"urls":null,"big":-123456789012345678901234567890,"referenced_tweets":[{"id":"1346889436626259968"}]}"#,
+    r#"{"id":"1990461309327632927","event_type":"MessageCreate","text":"tab\tand\nnewline escapes","sender_id":"1582103724607971328","attachments":{"media_keys":["3_1"]},"score":1.50e+3}"#,
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_over_odd_but_valid_pages_completes_with_every_item_once_as_sent() {
+    use httpmock::prelude::*;
+    let server = MockServer::start_async().await;
+    let path = "/2/dm_conversations/1582103724607971328-1613565123466371072/dm_events";
+    for (token, body) in [None, Some("p2"), Some("p3")].into_iter().zip(ODD_PAGES) {
+        server.mock(|when, then| {
+            let when = when.method(GET).path(path);
+            match token {
+                Some(token) => when.query_param("pagination_token", token),
+                None => when.query_param_missing("pagination_token"),
+            };
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(body);
+        });
+    }
+    let dir = temp_dir("odd");
+    let export = |format: &str, out: &Path| {
+        let mut command = x_dm();
+        command
+            .env("X_ACCESS_TOKEN", "test-token")
+            .args(["--base-url", &server.base_url(), "--format", format])
+            .args(["events", "1582103724607971328-1613565123466371072", "--all"])
+            .arg("-o")
+            .arg(out)
+            .arg("--checkpoint")
+            .arg(out.with_file_name(format!("{format}.checkpoint")));
+        command
+    };
+
+    let out = dir.join("events.jsonl");
+    let result = run(export("jsonl", &out)).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        ODD_ITEMS.join("\n") + "\n"
+    );
+    assert!(
+        stderr.contains("warning: left out includes.places[0]: missing field `full_name`"),
+        "{stderr}"
+    );
+
+    let out = dir.join("events.pages");
+    let result = run(export("pages", &out)).await;
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let written = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines.len(), 3, "one line per page");
+    assert_eq!(
+        lines[1], ODD_PAGES[1],
+        "a compact body is written byte for byte"
+    );
+    assert!(lines[0].contains(r#""counter":100000000000000000000,"ratio":1.0}"#));
+    assert!(lines[2].ends_with(r#""score":1.50e+3}],"meta":{"result_count":1}}"#));
+    for (line, item) in lines
+        .iter()
+        .zip([&ODD_ITEMS[..2], &ODD_ITEMS[2..3], &ODD_ITEMS[3..]])
+    {
+        let page = x_dm::Page::<x_dm::x::types::DmEvent>::parse(line.to_string()).unwrap();
+        let raw: Vec<&[u8]> = page.raw_items().iter().map(|b| b.as_ref()).collect();
+        let expected: Vec<&[u8]> = item.iter().map(|i| i.as_bytes()).collect();
+        assert_eq!(raw, expected, "a saved page reads back");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_token_from_the_command_line_or_a_checkpoint_is_refused_unsent() {
+    let fake = FakeX::start().await.unwrap();
+    let mut command = against(&fake);
+    command.args(["events", DEMO_CONVERSATION, "--pagination-token", "short"]);
+    let result = run(command).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("must be at least 16 characters long"),
+        "{stderr}"
+    );
+
+    // A checkpoint is input too: its token is checked like a typed one.
+    let dir = temp_dir("short-checkpoint");
+    let (out, checkpoint) = (dir.join("e.jsonl"), dir.join("e.checkpoint"));
+    std::fs::write(&out, "").unwrap();
+    let saved = serde_json::json!({
+        "command": "events", "target": DEMO_CONVERSATION, "format": "jsonl",
+        "output": out, "next_token": "short", "output_len": 0, "items_written": 0,
+        "previous_ids": [], "done": false,
+    });
+    std::fs::write(&checkpoint, saved.to_string()).unwrap();
+    let mut command = against(&fake);
+    command
+        .args([
+            "events",
+            DEMO_CONVERSATION,
+            "--all",
+            "--format",
+            "jsonl",
+            "-o",
+        ])
+        .arg(&out)
+        .arg("--checkpoint")
+        .arg(&checkpoint);
+    let result = run(command).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`pagination_token`"), "{stderr}");
+    assert_eq!(fake.requests(), 0, "nothing was sent");
 }

@@ -394,3 +394,53 @@ async fn tweetapi_seed_004_decodes_verbatim() {
     assert_eq!(info.participants.len(), 2);
     assert_eq!(page.has_more, Some(false));
 }
+
+#[test]
+fn null_lists_decode_as_empty_and_are_written_out_as_sent() {
+    use x_dm::prelude::*;
+    // The body of the issue this was found with: one `null` failed the page.
+    let body = r#"{"data":[{"attachments":{"media_keys":null},"event_type":"ParticipantsJoin","id":"1990461309327632923"}]}"#;
+    let page = Page::<xt::DmEvent>::parse(body).unwrap();
+    assert!(page.items()[0].media_keys().is_empty());
+    let events = page.joined();
+    assert_eq!(
+        serde_json::to_string(&events[0]).unwrap(),
+        r#"{"attachments":{"media_keys":null},"event_type":"ParticipantsJoin","id":"1990461309327632923"}"#,
+        "the null is written out as it came"
+    );
+
+    for name in ["200-null-lists-2167.json", "200-null-lists-2166.json"] {
+        let page =
+            Page::<xt::DmEvent>::parse(fixture("getDirectMessagesEventsByConversationId", name))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let first = &page.items()[0];
+        assert!(first.cashtags.is_empty() && first.urls.is_empty(), "{name}");
+        if let Some(entities) = &first.entities {
+            assert!(entities.mentions.is_empty() && entities.hashtags.is_empty());
+        }
+        assert!(
+            page.raw_items()[0].windows(4).any(|w| w == b"null"),
+            "{name}"
+        );
+    }
+    let page = Page::<xt::DmEvent>::parse(fixture(
+        "getDirectMessagesEventsByConversationId",
+        "200-null-lists-2167.json",
+    ))
+    .unwrap();
+    let last = &page.items()[2];
+    assert_eq!(last.media_keys(), ["3_1990461309327632000"]);
+    assert_eq!(last.entities.as_ref().unwrap().hashtags[0].tag, "one");
+}
+
+#[test]
+fn null_decodes_as_absent_even_where_x_s_schema_does_not_allow_it() {
+    // Rejected by the schema (so it lives under `invalid/`), and still no
+    // reason to lose the page.
+    let page = x_dm::Page::<xt::DmEvent>::parse(fixture(
+        "getDirectMessagesEventsByConversationId",
+        "invalid/200-participant-ids-null.json",
+    ))
+    .unwrap();
+    assert!(page.items()[0].participant_ids.is_empty());
+}

@@ -507,6 +507,54 @@ async fn a_chat_conversation_200_of_the_wrong_shape_names_the_field() {
 }
 
 #[tokio::test]
+async fn a_chat_conversation_without_its_id_names_the_missing_field() {
+    // One of two shapes (object or list), and neither fits: the error still
+    // says what is missing, not only that no shape matched.
+    let body = fixture(
+        "getChatConversation",
+        "invalid/200-conversation-without-id.json",
+    );
+    let server = MockServer::start_async().await;
+    serve(
+        &server,
+        "/2/chat/conversations/g1690000000000000001",
+        200,
+        &body,
+    );
+
+    let error = x_facade(&server)
+        .conversation("g1690000000000000001")
+        .send()
+        .await
+        .unwrap_err();
+
+    let shown = error.to_string();
+    let Error::Decode { path, message, .. } = error else {
+        panic!("expected Error::Decode, got {error:?}")
+    };
+    assert_eq!(path, "data");
+    assert!(message.starts_with("missing field `id`"), "{message}");
+    assert!(shown.contains("at data: missing field `id`"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_bad_item_fails_the_page_even_when_an_included_object_is_bad_too() {
+    let body = json!({
+        "includes": {"users": [{"username": "no_id"}]},
+        "data": [
+            {"id": "2", "event_type": "MessageCreate"},
+            {"event_type": "MessageCreate", "text": "no id"},
+        ],
+    })
+    .to_string();
+    let Error::Decode { path, message, .. } = dm_error(200, &body).await else {
+        panic!("expected Error::Decode")
+    };
+    assert_eq!(path, "data[1]");
+    assert!(message.starts_with("missing field `id`"), "{message}");
+}
+
+#[tokio::test]
 async fn a_decode_error_outside_the_items_names_the_field_too() {
     let body = json!({"data": [], "meta": {"result_count": "three"}}).to_string();
     let error = dm_error(200, &body).await;
@@ -682,7 +730,7 @@ async fn bad_input_ends_a_stream_at_its_first_item_without_a_request() {
     assert_eq!(error.parameter, "max_results");
 
     let results: Vec<_> = client
-        .conversations()
+        .dm_events(DM_CONVERSATION)
         .pagination_token("short")
         .pages()
         .collect()

@@ -838,3 +838,95 @@ async fn latency_delays_every_response_and_dropping_the_fake_stops_it() {
     tokio::task::yield_now().await;
     assert!(http().get(url).bearer_auth(TOKEN).send().await.is_err());
 }
+
+#[tokio::test]
+async fn strict_mode_refuses_what_the_latest_version_does_not_list() {
+    let strict = FakeX::start_with(FakeConfig::default().strict())
+        .await
+        .unwrap();
+    let lenient = FakeX::start().await.unwrap();
+    let events = format!("/2/dm_conversations/{DEMO_CONVERSATION}/dm_events");
+    let chat = "/2/chat/conversations";
+    let refused = [
+        (
+            format!("{events}?dm_event.fields=id,sender_id"),
+            "dm_event.fields",
+            json!(["sender_id"]),
+        ),
+        (
+            format!("{events}?dm_event.fields=participant_ids,referenced_tweets"),
+            "dm_event.fields",
+            json!(["participant_ids", "referenced_tweets"]),
+        ),
+        (
+            format!("{events}?expansions=referenced_tweets.id"),
+            "expansions",
+            json!(["referenced_tweets.id"]),
+        ),
+        (
+            format!("{events}?expansions=sender_id&tweet.fields=text"),
+            "tweet.fields",
+            json!(["text"]),
+        ),
+        (
+            format!("{events}?expansions=sender_id&user.fields=pinned_tweet_id"),
+            "user.fields",
+            json!(["pinned_tweet_id"]),
+        ),
+        (
+            format!("{chat}?chat_conversation.fields=id,member_ids"),
+            "chat_conversation.fields",
+            json!(["member_ids"]),
+        ),
+        (
+            format!("{chat}/g1690000000000000001?chat_conversation.fields=message_ttl_msec"),
+            "chat_conversation.fields",
+            json!(["message_ttl_msec"]),
+        ),
+    ];
+    for (path, parameter, values) in refused {
+        let response = get(&strict, &path, Some(TOKEN)).await;
+        assert_eq!(response.status(), 400, "{path}");
+        let problem = json_of(response).await;
+        assert_eq!(
+            problem["errors"][0]["parameters"][parameter], values,
+            "{path}"
+        );
+        // Older versions list them, and so does the fake by default.
+        assert_eq!(
+            get(&lenient, &path, Some(TOKEN)).await.status(),
+            200,
+            "{path}"
+        );
+    }
+    let accepted = [
+        format!(
+            "{events}?dm_event.fields=id,text,attachments&expansions=sender_id,participant_ids,referenced_posts&post.fields=text&user.fields=username"
+        ),
+        format!(
+            "{chat}?chat_conversation.fields=id,type,message_ttl_ms&expansions=member_ids&max_results=5"
+        ),
+    ];
+    for path in accepted {
+        assert_eq!(
+            get(&strict, &path, Some(TOKEN)).await.status(),
+            200,
+            "{path}"
+        );
+    }
+
+    // Ids that are no longer fields still come back through their expansions.
+    let page = client(&strict)
+        .dm_events(DEMO_CONVERSATION)
+        .fields([DmEventField::Id, DmEventField::Text])
+        .expansions([DmEventExpansion::SenderId])
+        .send()
+        .await
+        .unwrap();
+    let messages = page
+        .items()
+        .iter()
+        .filter(|event| event.event_type == "MessageCreate");
+    assert!(messages.clone().count() > 10);
+    assert!(messages.clone().all(|event| event.sender_id.is_some()));
+}

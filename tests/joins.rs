@@ -455,3 +455,131 @@ async fn tweetapi_users_of_page_one_resolve_on_page_two() {
     );
     assert!(later.recipient().is_none(), "user two was never included");
 }
+
+#[tokio::test]
+async fn a_bad_included_object_is_left_out_of_the_joins_and_the_page_is_delivered() {
+    let body = fixture(
+        "getDirectMessagesEventsByConversationId",
+        "invalid/200-includes-place-without-full-name.json",
+    );
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method(GET).path(dm_events_path());
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(&body);
+    });
+    let page = x_facade(&server)
+        .dm_events(DM_CONVERSATION)
+        .send()
+        .await
+        .unwrap();
+
+    let warnings: Vec<String> = page.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["left out includes.places[0]: missing field `full_name`"]
+    );
+    assert!(page.includes().places.is_empty());
+    assert_eq!(page.includes().tweets.len(), 1, "the rest is kept");
+    let raw = String::from_utf8(page.raw_body().to_vec()).unwrap();
+    assert!(
+        raw.contains(r#""country": "United States""#),
+        "the body keeps it"
+    );
+    let events = page.joined();
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        events[0].sender().unwrap().username.as_deref(),
+        Some("ada_dev")
+    );
+    assert_eq!(events[0].referenced_tweets().flatten().count(), 1);
+}
+
+#[tokio::test]
+async fn an_included_user_without_an_id_joins_to_nothing_and_the_others_still_join() {
+    let server = MockServer::start_async().await;
+    let body = fixture_json(
+        "getChatConversations",
+        "invalid/200-includes-user-without-id.json",
+    );
+    server.mock(|when, then| {
+        when.method(GET).path("/2/chat/conversations");
+        json_response(then, 200, &body);
+    });
+    let conversations: Vec<_> = x_facade(&server)
+        .conversations()
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(conversations.len(), 1);
+    assert_eq!(usernames(conversations[0].members()), ["<none>", "brook"]);
+}
+
+#[tokio::test]
+async fn a_walk_goes_on_past_a_page_with_a_bad_included_object() {
+    let server = MockServer::start_async().await;
+    let (_mock, seen) = serve_by_param(
+        &server,
+        &dm_events_path(),
+        "pagination_token",
+        vec![
+            (
+                None,
+                json!({
+                    "data": [{"id": "20", "event_type": "MessageCreate", "sender_id": ADA}],
+                    "includes": {
+                        "users": [{"id": ADA, "username": "ada_dev"}],
+                        "polls": [{"id": "p", "options": "none"}],
+                    },
+                    "meta": {"result_count": 1, "next_token": TOKEN_2},
+                }),
+            ),
+            (
+                Some(TOKEN_2),
+                json!({"data": [{"id": "10", "event_type": "MessageCreate", "sender_id": ADA}]}),
+            ),
+        ],
+    );
+    let events: Vec<_> = x_facade(&server)
+        .dm_events(DM_CONVERSATION)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(recorded(&seen), [None, Some(TOKEN_2.to_owned())]);
+    let senders: Vec<_> = events
+        .iter()
+        .map(|event| event.sender().and_then(|user| user.username.as_deref()))
+        .collect();
+    assert_eq!(senders, [Some("ada_dev"), Some("ada_dev")]);
+}
+
+#[tokio::test]
+async fn a_tweetapi_user_that_does_not_decode_is_left_out_and_the_others_join() {
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method(GET).path(TWEETAPI_PATH);
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(fixture(
+                "getTweetApiConversation",
+                "invalid/200-user-without-id.json",
+            ));
+    });
+    let page = tweetapi_facade(&server)
+        .conversation("1000000000000000001-1000000000000000002")
+        .send()
+        .await
+        .unwrap();
+    let warnings: Vec<String> = page.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(warnings, ["left out data.users[0]: missing field `id`"]);
+    let messages = page.joined();
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].sender().is_none());
+    assert_eq!(
+        messages[0].recipient().unwrap().username.as_deref(),
+        Some("second")
+    );
+}

@@ -617,3 +617,98 @@ async fn chat_conversations_resume_from_a_saved_token() {
     first.assert_calls(0);
     second.assert_calls(1);
 }
+
+#[tokio::test]
+async fn tokens_the_api_hands_out_are_followed_whatever_their_length() {
+    // X documents at least 16 characters for a DM events token a caller
+    // sends; one the API itself sends is followed as it came, both ways.
+    let server = MockServer::start_async().await;
+    let first = fixture(
+        "getDirectMessagesEventsByConversationId",
+        "200-short-tokens-huge-numbers.json",
+    );
+    let (_mock, seen) = serve_by_param(
+        &server,
+        &dm_events_path(),
+        "pagination_token",
+        vec![
+            (None, serde_json::from_str(&first).unwrap()),
+            (Some("p2"), dm_page(400, 1, ADA, Some("n3"))),
+            (Some("n3"), dm_page(300, 1, ADA, None)),
+            (Some("p0"), dm_page(600, 1, ADA, None)),
+        ],
+    );
+    let client = x_facade(&server);
+    let items: Vec<_> = client
+        .dm_events(DM_CONVERSATION)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(&items), ["1990461309327632940", "400", "300"]);
+    let newer: Vec<_> = client
+        .dm_events(DM_CONVERSATION)
+        .direction(Direction::Newer)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(&newer), ["1990461309327632940", "600"]);
+    assert_eq!(
+        recorded(&seen),
+        [None, Some("p2"), Some("n3"), None, Some("p0")].map(|t| t.map(str::to_owned))
+    );
+
+    // The same token given back by a caller is input, and refused unsent.
+    let error = client
+        .dm_events(DM_CONVERSATION)
+        .pagination_token("p2")
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    let Error::InvalidInput(invalid) = error else {
+        panic!("expected InvalidInput, got {error:?}")
+    };
+    assert_eq!(invalid.rule, "must be at least 16 characters long");
+    assert_eq!(recorded(&seen).len(), 5, "nothing more was sent");
+}
+
+#[tokio::test]
+async fn chat_tokens_of_any_length_are_followed_and_accepted_from_a_caller() {
+    // The Chat docs state no length for `pagination_token`.
+    let server = MockServer::start_async().await;
+    let (_mock, seen) = serve_by_param(
+        &server,
+        "/2/chat/conversations",
+        "pagination_token",
+        vec![
+            (
+                None,
+                serde_json::from_str(&fixture(
+                    "getChatConversations",
+                    "200-short-next-token.json",
+                ))
+                .unwrap(),
+            ),
+            (
+                Some("c2"),
+                chat_page("g1690000000000000002", json!({"has_more": false})),
+            ),
+        ],
+    );
+    let client = x_facade(&server);
+    let pages: Vec<_> = client.conversations().pages().try_collect().await.unwrap();
+    assert_eq!(pages.len(), 2);
+    let resumed = client
+        .conversations()
+        .pagination_token("c2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resumed.items()[0].id, "g1690000000000000002");
+    assert_eq!(
+        recorded(&seen),
+        [None, Some("c2".to_owned()), Some("c2".to_owned())]
+    );
+}

@@ -35,6 +35,7 @@ const CONSTRAINTS: &[&str] = &[
 pub fn render(doc: &Document, operations: &[Operation], module: &str) -> Result<String, String> {
     let mut prepared = doc.doc.clone();
     strip_parameter_constraints(&mut prepared);
+    drop_nullable_of_optional_lists(&mut prepared);
     strip_body_constraints(doc, &mut prepared)?;
     drop_unsupported_bodies(&mut prepared);
     let secrets = hide_secret_parameters(&mut prepared);
@@ -65,7 +66,9 @@ pub fn render(doc: &Document, operations: &[Operation], module: &str) -> Result<
     let tokens = progenitor::Generator::new(&settings)
         .generate_tokens(&api)
         .map_err(|e| e.to_string())?;
-    crate::format(tokens)
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+    read_null_as_default(&mut file);
+    Ok(prettyplease::unparse(&file))
 }
 
 /// Every operation object of a prepared document.
@@ -207,6 +210,95 @@ fn hide_secret_parameters(doc: &mut Value) -> bool {
     found
 }
 
+/// What the generated types call to read `null` as an empty list or map.
+const NULL_AS_DEFAULT: &str = "crate::engine::nulls::or_default";
+
+/// Removes `nullable` from the optional array properties of every component
+/// schema.
+///
+/// Every optional list reads `null` as empty anyway (see
+/// [`read_null_as_default`]); left in, `nullable` would only make typify wrap
+/// those few lists in an `Option`, unlike every other list.
+fn drop_nullable_of_optional_lists(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for schema in schemas.values_mut() {
+        let required: Vec<String> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (name, property) in properties.iter_mut() {
+            if required.contains(name) {
+                continue;
+            }
+            if let Some(property) = property.as_object_mut()
+                && property.get("type").and_then(Value::as_str) == Some("array")
+            {
+                property.remove("nullable");
+            }
+        }
+    }
+}
+
+/// Makes every optional list and map of the generated types read `null` as
+/// empty, as an absent field is read.
+///
+/// X sends `null` for optional fields, where its schemas say so and where
+/// they do not, and one such value must not fail a whole page. Optional
+/// fields of other types are `Option`s, which read `null` as `None` already;
+/// lists and maps get typify's plain `#[serde(default)]`, which does not.
+fn read_null_as_default(file: &mut syn::File) {
+    let attribute: syn::Attribute =
+        syn::parse_quote!(#[serde(deserialize_with = #NULL_AS_DEFAULT)]);
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if module.ident != "types" {
+            continue;
+        }
+        for item in module.content.iter_mut().flat_map(|(_, items)| items) {
+            let syn::Item::Struct(item) = item else {
+                continue;
+            };
+            for field in &mut item.fields {
+                if has_plain_default(&field.attrs) {
+                    field.attrs.push(attribute.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Whether a field says `#[serde(default)]` without a function of its own.
+fn has_plain_default(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("serde"))
+        .any(|attr| {
+            let mut plain = false;
+            let parsed = attr.parse_nested_meta(|meta| {
+                if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                } else if meta.path.is_ident("default") {
+                    plain = true;
+                }
+                Ok(())
+            });
+            plain && parsed.is_ok()
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +343,41 @@ components:
         );
         assert!(schemas["Part"].get("pattern").is_none());
         assert_eq!(schemas["Untouched"]["pattern"], "^b$");
+    }
+
+    #[test]
+    fn optional_lists_lose_nullable_and_plain_defaults_read_null() {
+        let mut doc = serde_json::json!({"components": {"schemas": {"A": {
+            "required": ["kept"],
+            "properties": {
+                "kept": {"type": "array", "nullable": true},
+                "list": {"type": "array", "nullable": true},
+                "text": {"type": "string", "nullable": true}
+            }
+        }}}});
+        drop_nullable_of_optional_lists(&mut doc);
+        let properties = &doc["components"]["schemas"]["A"]["properties"];
+        assert_eq!(properties["kept"]["nullable"], true);
+        assert!(properties["list"].get("nullable").is_none());
+        assert_eq!(properties["text"]["nullable"], true);
+
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct A {
+                    #[serde(default)]
+                    pub list: Vec<u8>,
+                    #[serde(default = "f")]
+                    pub other: Vec<u8>,
+                }
+            }
+        };
+        read_null_as_default(&mut file);
+        let code = prettyplease::unparse(&file);
+        assert_eq!(
+            code.matches("crate::engine::nulls::or_default").count(),
+            1,
+            "{code}"
+        );
     }
 
     #[test]

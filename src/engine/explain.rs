@@ -25,15 +25,19 @@ pub(crate) fn failure<T: DeserializeOwned>(body: &[u8]) -> Option<(String, Strin
     }
 }
 
-/// The failure with the longest path; the first on a tie.
+/// The failure with the longest path. On a tie, one that says what is wrong
+/// there (``missing field `id` ``) beats one that only says a shape did not
+/// fit: a one-of's "did not match any variant", or another shape's "invalid
+/// type". Then the first.
 pub(crate) fn deepest<const N: usize>(failures: [Option<(String, String)>; N]) -> (String, String) {
     let depth = |path: &str| path.matches(['.', '[']).count() + usize::from(path != ".");
+    let says_what = |message: &str| {
+        !(message.contains("did not match any variant") || message.starts_with("invalid type"))
+    };
+    let rank = |(path, message): &(String, String)| (depth(path), says_what(message));
     let mut best: Option<(String, String)> = None;
     for failure in failures.into_iter().flatten() {
-        if best
-            .as_ref()
-            .is_none_or(|(path, _)| depth(&failure.0) > depth(path))
-        {
+        if best.as_ref().is_none_or(|best| rank(&failure) > rank(best)) {
             best = Some(failure);
         }
     }
@@ -58,5 +62,21 @@ mod tests {
         ];
         assert_eq!(deepest(failures).0, "data.id");
         assert_eq!(deepest([None]).0, ".");
+    }
+
+    #[test]
+    fn on_a_tie_the_failure_that_says_what_is_wrong_wins() {
+        let failures = [
+            Some((
+                "data".to_owned(),
+                "data did not match any variant".to_owned(),
+            )),
+            Some((
+                "data".to_owned(),
+                "invalid type: map, expected a sequence".to_owned(),
+            )),
+            Some(("data".to_owned(), "missing field `id`".to_owned())),
+        ];
+        assert_eq!(deepest(failures).1, "missing field `id`");
     }
 }

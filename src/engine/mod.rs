@@ -1,16 +1,21 @@
 //! The engine: everything a request needs that knows no API. Transport,
 //! session and policies, rate limits, pagination, joins, raw item slices,
-//! decode-error explanation, validation, wire encoding, credentials and the
+//! decode-error explanation, bad
+//! included objects left out, `null` read as absent, JSON compaction,
+//! validation, wire encoding, credentials and the
 //! one request builder all work from the descriptors each API's spec
 //! generates. Nothing here imports `crate::x` or `crate::tweetapi`.
 
 mod auth;
+mod compact;
 mod connection;
 mod descriptor;
 pub(crate) mod explain;
 pub(crate) mod hooks;
 pub(crate) mod http;
 mod join;
+pub(crate) mod lenient;
+pub(crate) mod nulls;
 pub(crate) mod options;
 mod output;
 pub(crate) mod paginate;
@@ -24,6 +29,7 @@ pub mod validate;
 pub mod wire;
 
 pub use auth::Credentials;
+pub use compact::compact_json;
 pub use connection::{Connected, Connection};
 pub use descriptor::{
     Body, BodyRule, Endpoint, Location, Operation, Operations, Pagination, Param, Requirement,
@@ -31,6 +37,7 @@ pub use descriptor::{
 };
 pub(crate) use join::join as join_items;
 pub use join::{Bounded, Item, Keyed, WithRaw};
+pub use lenient::Warning;
 pub use output::{Cache, Download, Empty, FromResponse, Multipart, Paged, Response, Split};
 pub use policy::{RateLimitPolicy, RetryPolicy};
 pub use rate_limit::{RateLimit, RateLimits};

@@ -11,7 +11,6 @@ use tracing::Instrument;
 
 use super::connection::Connection;
 use super::descriptor::Operation;
-use super::explain::Explain;
 use super::output::Response;
 use super::policy::reset_jitter;
 use super::rate_limit::RateLimits;
@@ -401,17 +400,12 @@ pub(crate) async fn execute(
     })
 }
 
-/// Decodes a body as `T`, or says where it went wrong, as a 2xx of `status`.
-pub(crate) fn decode_body<T: Explain>(status: u16, body: &[u8]) -> Result<T, Error> {
-    // The plain decoder is the fast path; the path-tracking one only runs to
-    // explain a failure.
-    serde_json::from_slice(body).map_err(|_| {
-        let (path, message) = T::explain(body);
-        Error::Decode {
-            status,
-            path,
-            message,
-            excerpt: excerpt(body),
-        }
-    })
+/// The error of a 2xx body that failed at `path` for the reason `message`.
+pub(crate) fn decode_error(status: u16, body: &[u8], (path, message): (String, String)) -> Error {
+    Error::Decode {
+        status,
+        path,
+        message,
+        excerpt: excerpt(body),
+    }
 }

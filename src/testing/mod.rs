@@ -56,7 +56,7 @@ use knobs::Knobs;
 pub const DEMO_CONVERSATION: &str = "1234567890-9876543210";
 
 /// How a [`FakeX`] starts. `FakeConfig::default()` is the fake of
-/// [`FakeX::start`]: no rate limit, no added latency.
+/// [`FakeX::start`]: no rate limit, no added latency, not strict.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct FakeConfig {
@@ -65,6 +65,12 @@ pub struct FakeConfig {
     pub rate_limit: Option<(u32, Duration)>,
     /// Added to every response, to look like a distant server.
     pub latency: Duration,
+    /// Answer 400, as a server that follows the latest documented version
+    /// (X's spec 2.173) to the letter would, to a query parameter or a field
+    /// or expansion value that version does not list, even one an older
+    /// version did (`dm_event.fields=sender_id`, `tweet.fields`). Otherwise
+    /// the fake takes the values of every version the crate's spec knows.
+    pub strict: bool,
 }
 
 impl FakeConfig {
@@ -79,6 +85,14 @@ impl FakeConfig {
     #[must_use]
     pub fn with_latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
+        self
+    }
+
+    /// This configuration refusing what the latest documented version does
+    /// not list (see [`strict`](Self::strict)).
+    #[must_use]
+    pub fn strict(mut self) -> Self {
+        self.strict = true;
         self
     }
 }
@@ -106,6 +120,7 @@ pub(crate) struct Shared {
     pub dataset: &'static Dataset,
     pub knobs: Knobs,
     pub latency: Duration,
+    pub strict: bool,
 }
 
 /// A running fake, bound to a free port on 127.0.0.1. Dropping it stops the
@@ -132,6 +147,7 @@ impl FakeX {
             dataset: Dataset::shared(),
             knobs: Knobs::new(config.rate_limit),
             latency: config.latency,
+            strict: config.strict,
         });
         let app = routes::router(Arc::clone(&shared));
         let server = tokio::spawn(async move {

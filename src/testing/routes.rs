@@ -332,6 +332,157 @@ const CHAT_ONE_PARAMS: &[(&str, Rule)] = &[
     ("user.fields", Rule::List(UserField::VALUES)),
 ];
 
+/// What X's latest documented version (spec 2.173) lists for each query
+/// parameter, for strict mode: `None` for a parameter that takes no list. A
+/// parameter not named here is not in that version.
+type Latest = &'static [(&'static str, Option<&'static [&'static str]>)];
+
+/// `user.fields` in 2.173: 2.167's list (which dropped `affiliation`,
+/// `most_recent_tweet_id` and `pinned_tweet_id`) plus `subscriber_count`
+/// (2.169) and `active_follower_count` (2.173).
+const LATEST_USER_FIELDS: &[&str] = &[
+    "active_follower_count",
+    "confirmed_email",
+    "connection_status",
+    "created_at",
+    "description",
+    "entities",
+    "id",
+    "is_identity_verified",
+    "location",
+    "name",
+    "parody",
+    "profile_banner_url",
+    "profile_image_url",
+    "protected",
+    "public_metrics",
+    "receives_your_dm",
+    "subscriber_count",
+    "subscribes_to_you",
+    "subscription",
+    "subscription_type",
+    "url",
+    "username",
+    "verified",
+    "verified_followers_count",
+    "verified_type",
+    "withheld",
+];
+
+/// The DM events endpoint in 2.173, unchanged since 2.167: no
+/// `participant_ids`, `referenced_tweets` or `sender_id` field (their
+/// expansions bring them), `referenced_posts` for `referenced_tweets.id`, and
+/// `post.fields` for `tweet.fields`.
+const LATEST_DM_EVENTS: Latest = &[
+    (
+        "dm_event.fields",
+        Some(&[
+            "attachments",
+            "created_at",
+            "dm_conversation_id",
+            "entities",
+            "event_type",
+            "id",
+            "text",
+        ]),
+    ),
+    ("event_types", Some(DmEventType::VALUES)),
+    (
+        "expansions",
+        Some(&[
+            "attachments.media_keys",
+            "participant_ids",
+            "referenced_posts",
+            "sender_id",
+        ]),
+    ),
+    ("max_results", None),
+    ("media.fields", Some(MediaField::VALUES)),
+    ("pagination_token", None),
+    ("post.fields", Some(PostField::VALUES)),
+    ("user.fields", Some(LATEST_USER_FIELDS)),
+];
+
+/// `chat_conversation.fields` in 2.173: no `admin_ids`, `member_ids` or
+/// `participant_ids` (their expansions bring them) and no 2.166
+/// `message_ttl_msec`.
+const LATEST_CHAT_FIELDS: &[&str] = &[
+    "admin_settings",
+    "created_at",
+    "group_avatar_url",
+    "group_description",
+    "group_description_key_version",
+    "group_name",
+    "id",
+    "invite",
+    "is_archived",
+    "is_muted",
+    "last_read_event_id",
+    "message_ttl_ms",
+    "newest_event_id",
+    "pending_member_ids",
+    "screen_capture_blocking_enabled",
+    "screen_capture_detection_enabled",
+    "type",
+    "unread",
+    "updated_at",
+];
+
+const LATEST_CHAT_LIST: Latest = &[
+    ("chat_conversation.fields", Some(LATEST_CHAT_FIELDS)),
+    ("expansions", Some(ChatConversationExpansion::VALUES)),
+    ("max_results", None),
+    ("pagination_token", None),
+    ("user.fields", Some(LATEST_USER_FIELDS)),
+];
+
+const LATEST_CHAT_ONE: Latest = &[
+    ("chat_conversation.fields", Some(LATEST_CHAT_FIELDS)),
+    ("expansions", Some(ChatConversationExpansion::VALUES)),
+    ("user.fields", Some(LATEST_USER_FIELDS)),
+];
+
+/// In strict mode, refuses what `latest` does not list, as a server on that
+/// version would: a parameter it lacks, or a list value it lacks.
+fn refuse_unlisted(strict: bool, raw: Option<&str>, latest: Latest, refusals: &mut Refusals) {
+    if !strict {
+        return;
+    }
+    for (name, value) in query_pairs(raw) {
+        match latest.iter().find(|(known, _)| *known == name) {
+            None => {
+                let known: Vec<&str> = latest.iter().map(|(name, _)| *name).collect();
+                refusals.add(
+                    &name,
+                    &[&value],
+                    format!(
+                        "The query parameters [{name}] is not one of [{}]",
+                        known.join(",")
+                    ),
+                );
+            }
+            Some((_, Some(allowed))) => {
+                let bad: Vec<&str> = value
+                    .split(',')
+                    .filter(|item| !allowed.contains(item))
+                    .collect();
+                if !bad.is_empty() {
+                    refusals.add(
+                        &name,
+                        &bad,
+                        format!(
+                            "The `{name}` query parameter value [{}] is not one of [{}]",
+                            bad.join(","),
+                            allowed.join(",")
+                        ),
+                    );
+                }
+            }
+            Some((_, None)) => {}
+        }
+    }
+}
+
 /// A checked X query.
 #[derive(Default)]
 struct Params {
@@ -702,6 +853,12 @@ async fn dm_events(
         &mut refusals,
     );
     let params = parse_params(raw.as_deref(), DM_EVENTS_PARAMS, DM_TOKEN, &mut refusals);
+    refuse_unlisted(
+        shared.strict,
+        raw.as_deref(),
+        LATEST_DM_EVENTS,
+        &mut refusals,
+    );
     if let Some(response) = refusals.response() {
         return response;
     }
@@ -840,6 +997,12 @@ async fn chat_conversations(
     }
     let mut refusals = Refusals::default();
     let params = parse_params(raw.as_deref(), CHAT_LIST_PARAMS, CHAT_TOKEN, &mut refusals);
+    refuse_unlisted(
+        shared.strict,
+        raw.as_deref(),
+        LATEST_CHAT_LIST,
+        &mut refusals,
+    );
     if let Some(response) = refusals.response() {
         return response;
     }
@@ -889,6 +1052,12 @@ async fn chat_conversation(
         &mut refusals,
     );
     let params = parse_params(raw.as_deref(), CHAT_ONE_PARAMS, CHAT_TOKEN, &mut refusals);
+    refuse_unlisted(
+        shared.strict,
+        raw.as_deref(),
+        LATEST_CHAT_ONE,
+        &mut refusals,
+    );
     if let Some(response) = refusals.response() {
         return response;
     }

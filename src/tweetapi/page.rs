@@ -15,7 +15,9 @@ use super::types::{
 };
 use crate::Error;
 use crate::engine::explain::{Explain, deepest, failure};
+use crate::engine::lenient::{self, Warning};
 use crate::engine::raw::{self, RawItems};
+use crate::engine::transport;
 use crate::engine::{Cache, FromResponse, Paged, RateLimits, Response, Split, WithRaw};
 
 /// One page of a TweetAPI conversation.
@@ -26,6 +28,7 @@ pub struct Page {
     conversation: Option<ConversationInfo>,
     has_more: Option<bool>,
     next_cursor: Option<String>,
+    warnings: Vec<Warning>,
     /// The body, and each message's JSON in it once asked for.
     raw: Arc<RawItems>,
     rate_limits: RateLimits,
@@ -57,6 +60,13 @@ impl Page {
     /// Full profiles of the users in the messages.
     pub fn users(&self) -> &[User] {
         &self.users
+    }
+
+    /// Users left out because they could not be decoded (one without an
+    /// `id`, say): they join to nothing, but [`raw_body`](Self::raw_body)
+    /// still holds them. A bad message is never left out: it fails the page.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// The conversation's details, when TweetAPI sent them.
@@ -115,9 +125,16 @@ impl Page {
     /// Decodes a saved response body, such as a line written by
     /// `x-dm --format pages`.
     pub fn parse(body: impl Into<Bytes>) -> Result<Self, Error> {
-        let body = body.into();
-        let value: ConversationResponse = crate::engine::transport::decode_body(200, &body)?;
-        Ok(Self::from_shape(value, body))
+        Self::decode(200, body.into(), RateLimits::default())
+    }
+
+    fn decode(status: u16, body: Bytes, rate_limits: RateLimits) -> Result<Self, Error> {
+        let (value, warnings) = lenient::decode_apart(&body, find_users, keep_users)
+            .map_err(|failure| transport::decode_error(status, &body, failure))?;
+        let mut page = Self::from_shape(value, body);
+        page.rate_limits = rate_limits;
+        page.warnings = warnings;
+        Ok(page)
     }
 
     fn from_shape(response: ConversationResponse, body: Bytes) -> Self {
@@ -138,6 +155,7 @@ impl Page {
                         conversation: None,
                         has_more: None,
                         next_cursor: None,
+                        warnings: Vec::new(),
                         rate_limits: RateLimits::default(),
                     },
                 };
@@ -157,6 +175,7 @@ impl Page {
             conversation: page.conversation_info,
             has_more: page.has_more,
             next_cursor,
+            warnings: Vec::new(),
             rate_limits: RateLimits::default(),
         }
     }
@@ -177,11 +196,7 @@ fn first_cursor(candidates: [Option<String>; 3]) -> Option<String> {
 
 impl FromResponse for Page {
     fn from_response(response: Response) -> Result<Self, Error> {
-        let value: ConversationResponse =
-            crate::engine::transport::decode_body(response.status, &response.body)?;
-        let mut page = Self::from_shape(value, response.body);
-        page.rate_limits = response.rate_limits;
-        Ok(page)
+        Self::decode(response.status, response.body, response.rate_limits)
     }
 }
 
@@ -227,6 +242,40 @@ impl Explain for ConversationResponse {
     }
 }
 
+/// TweetAPI's `users`, at the top or inside `data`: its includes.
+fn find_users(body: &[u8]) -> Option<(&RawValue, String)> {
+    #[derive(Deserialize)]
+    struct Parts<'a> {
+        #[serde(borrow)]
+        users: Option<&'a RawValue>,
+        #[serde(borrow)]
+        data: Option<&'a RawValue>,
+    }
+    let top = serde_json::from_slice::<Parts<'_>>(body).ok()?;
+    if let Some(users) = top.users {
+        return Some((users, String::from("users")));
+    }
+    let inner = serde_json::from_str::<Parts<'_>>(top.data?.get()).ok()?;
+    Some((inner.users?, String::from("data.users")))
+}
+
+/// Puts back the users that decode on their own.
+fn keep_users(
+    value: &mut ConversationResponse,
+    users: &RawValue,
+    path: &str,
+    warnings: &mut Vec<Warning>,
+) {
+    let page = match value {
+        ConversationResponse::ConversationPage(page) => page,
+        ConversationResponse::WrappedConversationPage(wrapper) => match &mut wrapper.data {
+            WrappedData::ConversationPage(page) => page,
+            WrappedData::Array(_) => return,
+        },
+    };
+    page.users = lenient::objects(Some((path, users)), warnings);
+}
+
 /// The messages of a TweetAPI page, in whichever shape it came.
 fn cut_messages(body: &Bytes) -> Vec<Bytes> {
     #[derive(Deserialize)]
@@ -262,6 +311,36 @@ mod tests {
             .into_iter()
             .map(|b| String::from_utf8(b.to_vec()).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn a_user_that_does_not_decode_is_left_out_in_either_shape() {
+        let bodies = [
+            (
+                &br#"{"messages":[{"id":"m1"}],"users":[{"name":"no id"},{"id":"u2"}]}"#[..],
+                "users[0]",
+            ),
+            (
+                &br#"{"data":{"messages":[{"id":"m1"}],"users":[{"name":"no id"},{"id":"u2"}]}}"#[..],
+                "data.users[0]",
+            ),
+        ];
+        for (body, path) in bodies {
+            let page = Page::parse(body).unwrap();
+            assert_eq!(page.items().len(), 1);
+            assert_eq!(page.users().len(), 1);
+            assert_eq!(page.warnings()[0].path, path);
+        }
+        // A bad message still fails the page, naming what is missing.
+        let error = Page::parse(&br#"{"messages":[{}],"users":[{}]}"#[..]).unwrap_err();
+        let crate::Error::Decode { path, message, .. } = error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(path, "messages[0]");
+        assert!(message.starts_with("missing field `id`"), "{message}");
+        let (path, message) = ConversationResponse::explain(br#"{"data":{"messages":[{}]}}"#);
+        assert_eq!(path, "data.messages[0]");
+        assert!(message.starts_with("missing field `id`"), "{message}");
     }
 
     #[test]

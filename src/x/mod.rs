@@ -4,6 +4,7 @@
 mod client;
 pub mod generated;
 mod ids;
+mod includes;
 mod join;
 pub mod normalize;
 mod page;

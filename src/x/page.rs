@@ -11,11 +11,14 @@ use serde::de::{DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::Item;
+use super::includes;
 use super::join::{JoinCache, References};
 use super::types::{Expansions, Problem};
 use crate::Error;
 use crate::engine::explain::Explain;
+use crate::engine::lenient::{self, Warning};
 use crate::engine::raw::{self, RawItems};
+use crate::engine::transport;
 use crate::engine::{Cache, FromResponse, Keyed, Paged, RateLimits, Response, Split, WithRaw};
 
 /// Pagination and count details of an X page, whichever endpoint sent it:
@@ -44,6 +47,7 @@ pub struct Page<T> {
     items: Vec<T>,
     includes: Expansions,
     errors: Vec<Problem>,
+    warnings: Vec<Warning>,
     meta: Meta,
     /// The body, and each item's JSON in it once asked for.
     raw: Arc<RawItems>,
@@ -71,6 +75,15 @@ impl<T> Page<T> {
     /// is gone, a field you may not see).
     pub fn errors(&self) -> &[Problem] {
         &self.errors
+    }
+
+    /// What the page left out because it could not be decoded: an included
+    /// object that lacks a field its schema requires, say. Such an object is
+    /// not in [`includes`](Self::includes) and joins to nothing, but
+    /// [`raw_body`](Self::raw_body) still holds it. A bad item is never left
+    /// out: it fails the page.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// Pagination and count details.
@@ -130,7 +143,14 @@ impl<T: DeserializeOwned> Page<T> {
     }
 
     fn decode(status: u16, body: Bytes, rate_limits: RateLimits) -> Result<Self, Error> {
-        let envelope: Envelope<T> = crate::engine::transport::decode_body(status, &body)?;
+        let (envelope, warnings) = lenient::decode_apart(
+            &body,
+            includes::find,
+            |envelope: &mut Envelope<T>, found, _, warnings| {
+                envelope.includes = Some(includes::expansions(found, warnings));
+            },
+        )
+        .map_err(|failure| transport::decode_error(status, &body, failure))?;
         let mut includes = envelope.includes.unwrap_or_default();
         // 2.167 renamed `includes.tweets` to `includes.posts`; one list is
         // enough for a caller.
@@ -141,6 +161,7 @@ impl<T: DeserializeOwned> Page<T> {
             items: envelope.data.0,
             includes,
             errors: envelope.errors,
+            warnings,
             meta: envelope.meta.unwrap_or_default(),
             rate_limits,
         })

@@ -118,11 +118,13 @@ pub struct ConversationArgs {
 /// What both Chat commands select.
 #[derive(Debug, Args)]
 pub struct ChatSelectionArgs {
-    /// Conversation fields to return (comma-separated).
+    /// Conversation fields to return (comma-separated). Default: id, type,
+    /// group_name, created_at, updated_at.
     #[arg(long, value_name = "LIST", value_parser = chat_conversation_fields)]
     pub fields: Option<List<ChatConversationField>>,
 
-    /// Id lists to expand into users (comma-separated).
+    /// Id lists to expand into users (comma-separated). Default: member_ids,
+    /// participant_ids, which also bring the ids themselves.
     #[arg(long, value_name = "LIST", value_parser = chat_conversation_expansions)]
     pub expansions: Option<List<ChatConversationExpansion>>,
 
@@ -134,6 +136,10 @@ pub struct ChatSelectionArgs {
 impl ChatSelectionArgs {
     /// The fields, expansions and user fields to ask for, with the defaults
     /// the table needs (types, members and their handles) where none is given.
+    ///
+    /// Defaults are values every documented version lists. The member and
+    /// participant ids are not fields from 2.167 on; their expansions bring
+    /// them back in every version.
     pub fn resolve(
         self,
     ) -> (
@@ -143,17 +149,7 @@ impl ChatSelectionArgs {
     ) {
         use ChatConversationField as F;
         let fields = self.fields.map_or_else(
-            || {
-                vec![
-                    F::Id,
-                    F::Type,
-                    F::GroupName,
-                    F::MemberIds,
-                    F::ParticipantIds,
-                    F::CreatedAt,
-                    F::UpdatedAt,
-                ]
-            },
+            || vec![F::Id, F::Type, F::GroupName, F::CreatedAt, F::UpdatedAt],
             |list| list.0,
         );
         let expansions = self.expansions.map_or_else(
@@ -189,13 +185,16 @@ pub struct EventsArgs {
     #[arg(long, value_name = "LIST", value_parser = event_types)]
     pub event_types: Option<List<DmEventType>>,
 
-    /// Event fields to return (comma-separated). Default: the fields the table
-    /// and exports need (id, event_type, text, created_at, sender_id,
-    /// participant_ids, attachments, referenced_tweets).
+    /// Event fields to return (comma-separated). Default: id, event_type,
+    /// text, created_at and attachments, which every doc version lists;
+    /// sender_id and participant_ids come with the default expansions.
+    /// Referenced Tweets need an expansion: referenced_tweets.id (2.166) or
+    /// referenced_posts (2.167 and later).
     #[arg(long, value_name = "LIST", value_parser = dm_event_fields)]
     pub fields: Option<List<DmEventField>>,
 
-    /// Fields to expand into objects (comma-separated). Default: sender_id.
+    /// Fields to expand into objects (comma-separated). Default: sender_id,
+    /// participant_ids.
     #[arg(long, value_name = "LIST", value_parser = dm_event_expansions)]
     pub expansions: Option<List<DmEventExpansion>>,
 

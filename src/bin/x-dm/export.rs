@@ -99,7 +99,7 @@ pub trait ExportPage {
     fn body(&self) -> &[u8];
     /// The items as rows; `names` maps user ids to handles across pages.
     fn rows(&self, names: &mut Names) -> Vec<Row>;
-    /// The partial errors the page carried.
+    /// The partial errors the page carried, and what it left out.
     fn warnings(&self) -> Vec<String>;
     /// The token of the page to follow, or `None` at the end.
     fn continuation(&self) -> Option<String>;
@@ -273,7 +273,8 @@ impl ExportPage for Page<DmEvent> {
     }
 
     fn warnings(&self) -> Vec<String> {
-        self.errors().iter().map(describe).collect()
+        let left_out = Page::warnings(self).iter().map(ToString::to_string);
+        self.errors().iter().map(describe).chain(left_out).collect()
     }
 
     fn continuation(&self) -> Option<String> {
@@ -315,7 +316,8 @@ impl ExportPage for Page<ChatConversation> {
     }
 
     fn warnings(&self) -> Vec<String> {
-        self.errors().iter().map(describe).collect()
+        let left_out = Page::warnings(self).iter().map(ToString::to_string);
+        self.errors().iter().map(describe).chain(left_out).collect()
     }
 
     fn continuation(&self) -> Option<String> {
@@ -352,7 +354,10 @@ impl ExportPage for TweetApiPage {
     }
 
     fn warnings(&self) -> Vec<String> {
-        Vec::new()
+        TweetApiPage::warnings(self)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     fn continuation(&self) -> Option<String> {

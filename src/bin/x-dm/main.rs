@@ -127,20 +127,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Events(args) => {
             let client = x_client(&target, &progress)?;
             let stop = Stop::from(args.amount);
+            // Defaults are values every documented version lists: 2.167 and
+            // later no longer list the `sender_id` and `participant_ids`
+            // fields, and a strict server would refuse them, but the
+            // expansions of the same names bring those ids back in every
+            // version. Values asked for by name are sent as they are.
             let mut request = client
                 .dm_events(&args.conversation_id)
                 .fields(args.fields.map(|list| list.0).unwrap_or_else(|| {
                     use DmEventField as F;
-                    vec![
-                        F::Id,
-                        F::EventType,
-                        F::Text,
-                        F::CreatedAt,
-                        F::SenderId,
-                        F::ParticipantIds,
-                        F::Attachments,
-                        F::ReferencedTweets,
-                    ]
+                    vec![F::Id, F::EventType, F::Text, F::CreatedAt, F::Attachments]
                 }))
                 .expansions(args.expansions.map(|list| list.0).unwrap_or_else(|| {
                     vec![DmEventExpansion::SenderId, DmEventExpansion::ParticipantIds]

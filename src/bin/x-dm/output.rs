@@ -4,6 +4,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
 use bytes::Bytes;
+use x_dm::compact_json;
 
 use crate::args::Format;
 
@@ -61,21 +62,15 @@ impl Output {
     /// Writes one page: its rows, or its body for the `pages` format.
     pub fn page(&mut self, body: &[u8], rows: &[Row]) -> io::Result<()> {
         match self.format {
+            // One body or item per line: whitespace between tokens is
+            // dropped, and nothing else changes, numbers and escapes included.
             Format::Pages => {
-                if body.contains(&b'\n') {
-                    // One body per line: a pretty-printed body is compacted.
-                    let value: serde_json::Value =
-                        serde_json::from_slice(body).map_err(io::Error::other)?;
-                    let compact = serde_json::to_vec(&value).map_err(io::Error::other)?;
-                    self.write(&compact)?;
-                } else {
-                    self.write(body)?;
-                }
+                self.write(&compact_json(body))?;
                 self.write(b"\n")?;
             }
             Format::Jsonl => {
                 for row in rows {
-                    self.write(&row.raw)?;
+                    self.write(&compact_json(&row.raw))?;
                     self.write(b"\n")?;
                 }
             }
@@ -83,7 +78,7 @@ impl Output {
                 for row in rows {
                     let separator: &[u8] = if self.items == 0 { b"\n" } else { b",\n" };
                     self.write(separator)?;
-                    self.write(&row.raw)?;
+                    self.write(&compact_json(&row.raw))?;
                     self.items += 1;
                 }
                 return Ok(());
