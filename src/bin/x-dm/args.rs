@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
 use x_dm::x::types::{
     ChatConversationExpansion, ChatConversationField, DmEventExpansion, DmEventField, DmEventType,
     MediaField, TweetField, UserField,
@@ -64,15 +66,15 @@ pub enum Format {
     Table,
 }
 
-/// What to do.
+/// What to do: one variant, and one file under `commands/`, per command.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the Chat conversations in the inbox.
-    Conversations(ConversationsArgs),
+    Conversations(commands::conversations::Args),
     /// Show one Chat conversation.
-    Conversation(ConversationArgs),
+    Conversation(commands::conversation::Args),
     /// Export the events of a DM conversation, newest first.
-    Events(EventsArgs),
+    Events(commands::events::Args),
     /// Read DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),
@@ -91,161 +93,11 @@ pub struct Amount {
     pub all: bool,
 }
 
-/// `x-dm conversations`.
-#[derive(Debug, Args)]
-pub struct ConversationsArgs {
-    /// Conversations per request, 1 to 100.
-    #[arg(long, value_name = "N")]
-    pub max_results: Option<i32>,
-
-    #[command(flatten)]
-    pub amount: Amount,
-
-    #[command(flatten)]
-    pub selection: ChatSelectionArgs,
-}
-
-/// `x-dm conversation <ID>`.
-#[derive(Debug, Args)]
-pub struct ConversationArgs {
-    /// The conversation: a user id, `uid-uid`, `uid:uid` or a `g` group id.
-    pub id: String,
-
-    #[command(flatten)]
-    pub selection: ChatSelectionArgs,
-}
-
-/// What both Chat commands select.
-#[derive(Debug, Args)]
-pub struct ChatSelectionArgs {
-    /// Conversation fields to return (comma-separated). Default: id, type,
-    /// group_name, created_at, updated_at.
-    #[arg(long, value_name = "LIST", value_parser = chat_conversation_fields)]
-    pub fields: Option<List<ChatConversationField>>,
-
-    /// Id lists to expand into users (comma-separated). Default: member_ids,
-    /// participant_ids, which also bring the ids themselves.
-    #[arg(long, value_name = "LIST", value_parser = chat_conversation_expansions)]
-    pub expansions: Option<List<ChatConversationExpansion>>,
-
-    /// User fields to return for expanded users (comma-separated).
-    #[arg(long, value_name = "LIST", value_parser = user_fields)]
-    pub user_fields: Option<List<UserField>>,
-}
-
-impl ChatSelectionArgs {
-    /// The fields, expansions and user fields to ask for, with the defaults
-    /// the table needs (types, members and their handles) where none is given.
-    ///
-    /// Defaults are values every documented version lists. The member and
-    /// participant ids are not fields from 2.167 on; their expansions bring
-    /// them back in every version.
-    pub fn resolve(
-        self,
-    ) -> (
-        Vec<ChatConversationField>,
-        Vec<ChatConversationExpansion>,
-        Vec<UserField>,
-    ) {
-        use ChatConversationField as F;
-        let fields = self.fields.map_or_else(
-            || vec![F::Id, F::Type, F::GroupName, F::CreatedAt, F::UpdatedAt],
-            |list| list.0,
-        );
-        let expansions = self.expansions.map_or_else(
-            || {
-                vec![
-                    ChatConversationExpansion::MemberIds,
-                    ChatConversationExpansion::ParticipantIds,
-                ]
-            },
-            |list| list.0,
-        );
-        let users = self
-            .user_fields
-            .map_or_else(|| vec![UserField::Username, UserField::Name], |list| list.0);
-        (fields, expansions, users)
-    }
-}
-
-/// `x-dm events <CONVERSATION_ID>`.
-#[derive(Debug, Args)]
-pub struct EventsArgs {
-    /// The DM conversation: `uid-uid` for one-to-one, a numeric id for groups.
-    pub conversation_id: String,
-
-    #[command(flatten)]
-    pub amount: Amount,
-
-    /// Events per request, 1 to 100.
-    #[arg(long, value_name = "N")]
-    pub max_results: Option<i32>,
-
-    /// Only these event types (comma-separated).
-    #[arg(long, value_name = "LIST", value_parser = event_types)]
-    pub event_types: Option<List<DmEventType>>,
-
-    /// Event fields to return (comma-separated). Default: id, event_type,
-    /// text, created_at and attachments, which every doc version lists;
-    /// sender_id and participant_ids come with the default expansions.
-    /// Referenced Tweets need an expansion: referenced_tweets.id (2.166) or
-    /// referenced_posts (2.167 and later).
-    #[arg(long, value_name = "LIST", value_parser = dm_event_fields)]
-    pub fields: Option<List<DmEventField>>,
-
-    /// Fields to expand into objects (comma-separated). Default: sender_id,
-    /// participant_ids.
-    #[arg(long, value_name = "LIST", value_parser = dm_event_expansions)]
-    pub expansions: Option<List<DmEventExpansion>>,
-
-    /// User fields to return (comma-separated). Default: username, name.
-    #[arg(long, value_name = "LIST", value_parser = user_fields)]
-    pub user_fields: Option<List<UserField>>,
-
-    /// Media fields to return (comma-separated); needs the
-    /// attachments.media_keys expansion.
-    #[arg(long, value_name = "LIST", value_parser = media_fields)]
-    pub media_fields: Option<List<MediaField>>,
-
-    /// Tweet fields to return (comma-separated); needs the
-    /// referenced_tweets.id expansion.
-    #[arg(long, value_name = "LIST", value_parser = tweet_fields)]
-    pub tweet_fields: Option<List<TweetField>>,
-
-    /// Start from this page (a next_token saved from an earlier run).
-    #[arg(long, value_name = "T")]
-    pub pagination_token: Option<String>,
-
-    /// Save progress here after each page, and resume from it when run again
-    /// with the same output file. Needs --output.
-    #[arg(long, value_name = "FILE")]
-    pub checkpoint: Option<PathBuf>,
-}
-
 /// `x-dm tweetapi ...`.
 #[derive(Debug, Subcommand)]
 pub enum TweetApiCommand {
     /// Export the messages of a conversation, newest first.
-    Conversation(TweetApiConversationArgs),
-}
-
-/// `x-dm tweetapi conversation <ID>`.
-#[derive(Debug, Args)]
-pub struct TweetApiConversationArgs {
-    /// The conversation: `userId1-userId2`, or a group's numeric id.
-    pub id: String,
-
-    #[command(flatten)]
-    pub amount: Amount,
-
-    /// Start from this page (a cursor saved from an earlier run).
-    #[arg(long, value_name = "C")]
-    pub cursor: Option<String>,
-
-    /// Save progress here after each page, and resume from it when run again
-    /// with the same output file. Needs --output.
-    #[arg(long, value_name = "FILE")]
-    pub checkpoint: Option<PathBuf>,
+    Conversation(commands::tweetapi_conversation::Args),
 }
 
 /// The values of a comma-separated LIST option. A type of its own, so that
@@ -282,7 +134,8 @@ fn parse_list<T: FromStr>(text: &str, valid: &[&str]) -> Result<List<T>, String>
 
 macro_rules! list_parsers {
     ($($name:ident: $ty:ty),* $(,)?) => {$(
-        fn $name(text: &str) -> Result<List<$ty>, String> {
+        /// Reads a LIST option of these values.
+        pub fn $name(text: &str) -> Result<List<$ty>, String> {
             parse_list(text, <$ty>::VALUES)
         }
     )*};

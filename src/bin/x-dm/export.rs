@@ -15,6 +15,7 @@ use x_dm::{Page, TweetApiPage};
 
 use crate::args::{Amount, Format};
 use crate::checkpoint::{Checkpoint, reopen_output};
+use crate::context::Context;
 use crate::output::{Output, Row};
 use crate::progress::Progress;
 
@@ -122,6 +123,20 @@ impl Names {
             None => "-".to_owned(),
         }
     }
+}
+
+/// Writes one page, such as a single conversation or event, in the context's
+/// format and file.
+pub fn one<P: ExportPage>(page: &P, context: &Context) -> Result<(), Failure> {
+    context.progress.finish();
+    let file = context.output.as_ref().map(File::create).transpose()?;
+    let mut out = Output::new(file, context.format, 0, 0)?;
+    let rows = page.rows(&mut Names::default());
+    for warning in page.warnings() {
+        eprintln!("warning: {}", crate::output::one_line(&warning));
+    }
+    out.page(page.body(), &rows)?;
+    Ok(out.finish()?)
 }
 
 /// Runs an export from `pages`, resuming from the checkpoint if there is one.

@@ -1,0 +1,45 @@
+//! `x-dm conversations`: list the Chat conversations in the inbox.
+
+use super::chat_selection::ChatSelection;
+use crate::args::Amount;
+use crate::context::Context;
+use crate::export::{self, Failure, Plan, Stop};
+
+/// `x-dm conversations`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Conversations per request, 1 to 100.
+    #[arg(long, value_name = "N")]
+    pub max_results: Option<i32>,
+
+    #[command(flatten)]
+    pub amount: Amount,
+
+    #[command(flatten)]
+    pub selection: ChatSelection,
+}
+
+/// Exports the inbox's conversations, page after page.
+pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
+    let client = context.x_client()?;
+    let stop = Stop::from(args.amount);
+    let (fields, expansions, users) = args.selection.resolve();
+    let mut request = client
+        .conversations()
+        .fields(fields)
+        .expansions(expansions)
+        .user_fields(users);
+    if let Some(size) = stop.page_size(args.max_results) {
+        request = request.max_results(size);
+    }
+    let plan = Plan {
+        command: "conversations",
+        target: String::new(),
+        format: context.format,
+        stop,
+        start: None,
+        checkpoint: None,
+        output: context.output.clone(),
+    };
+    export::run(plan, |_| request.pages(), &context.progress).await
+}

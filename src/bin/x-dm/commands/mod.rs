@@ -1,0 +1,7 @@
+//! One file per command: its arguments and what it does.
+
+mod chat_selection;
+pub mod conversation;
+pub mod conversations;
+pub mod events;
+pub mod tweetapi_conversation;

@@ -1,0 +1,50 @@
+//! `x-dm tweetapi conversation <ID>`: export a conversation through TweetAPI.
+
+use std::path::PathBuf;
+
+use crate::args::Amount;
+use crate::context::Context;
+use crate::export::{self, Failure, Plan, Stop};
+
+/// `x-dm tweetapi conversation <ID>`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The conversation: `userId1-userId2`, or a group's numeric id.
+    pub id: String,
+
+    #[command(flatten)]
+    pub amount: Amount,
+
+    /// Start from this page (a cursor saved from an earlier run).
+    #[arg(long, value_name = "C")]
+    pub cursor: Option<String>,
+
+    /// Save progress here after each page, and resume from it when run again
+    /// with the same output file. Needs --output.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Option<PathBuf>,
+}
+
+/// Exports the conversation's messages, page after page.
+pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
+    let client = context.tweetapi_client()?;
+    let request = client.conversation(&args.id);
+    let plan = Plan {
+        command: "tweetapi conversation",
+        target: args.id.clone(),
+        format: context.format,
+        stop: Stop::from(args.amount),
+        start: args.cursor,
+        checkpoint: args.checkpoint,
+        output: context.output.clone(),
+    };
+    export::run(
+        plan,
+        |start| match start {
+            Some(cursor) => request.cursor(cursor).pages(),
+            None => request.pages(),
+        },
+        &context.progress,
+    )
+    .await
+}
