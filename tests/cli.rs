@@ -603,3 +603,56 @@ async fn a_short_token_from_the_command_line_or_a_checkpoint_is_refused_unsent()
     assert!(stderr.contains("`pagination_token`"), "{stderr}");
     assert_eq!(fake.requests(), 0, "nothing was sent");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn event_writes_the_one_event_as_sent_and_refuses_a_bad_id() {
+    use httpmock::prelude::*;
+    let server = MockServer::start_async().await;
+    let body = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/getDirectMessagesEventsById/200-message-2167.json"
+    ))
+    .unwrap();
+    let mock = server.mock(|when, then| {
+        when.method(GET)
+            .path("/2/dm_events/1580705921830768643")
+            .query_param("expansions", "sender_id,participant_ids");
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(body.clone());
+    });
+    let mut command = x_dm();
+    command.env("X_ACCESS_TOKEN", "test-token").args([
+        "--base-url",
+        &server.base_url(),
+        "--format",
+        "jsonl",
+        "event",
+        "1580705921830768643",
+    ]);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    mock.assert();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let expected: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert_eq!(
+        serde_json::from_str::<Value>(stdout.trim()).unwrap(),
+        expected["data"]
+    );
+
+    let mut command = x_dm();
+    command.env("X_ACCESS_TOKEN", "test-token").args([
+        "--base-url",
+        &server.base_url(),
+        "event",
+        "12ab",
+    ]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("`event_id`"),
+        "{output:?}"
+    );
+    mock.assert_calls(1);
+}

@@ -59,6 +59,14 @@ impl Client {
         Request::<operations::GetDirectMessagesEventsByConversationId>::new(self, conversation_id)
     }
 
+    /// One DM event, with what its expansions include.
+    pub fn dm_event(
+        &self,
+        event_id: impl AsRef<str>,
+    ) -> Request<operations::GetDirectMessagesEventsById> {
+        Request::<operations::GetDirectMessagesEventsById>::new(self, event_id)
+    }
+
     /// The Chat conversations in the user's inbox.
     pub fn conversations(&self) -> ChatConversationsRequest {
         Request::<operations::GetChatConversations>::new(self)

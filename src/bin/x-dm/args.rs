@@ -75,6 +75,8 @@ pub enum Command {
     Conversation(commands::conversation::Args),
     /// Export the events of a DM conversation, newest first.
     Events(commands::events::Args),
+    /// Show one DM event.
+    Event(commands::event::Args),
     /// Read DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),

@@ -48,6 +48,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let context = Context::new(&cli.global).await?;
     match cli.command {
         Command::Events(args) => commands::events::run(args, context).await,
+        Command::Event(args) => commands::event::run(args, context).await,
         Command::Conversations(args) => commands::conversations::run(args, context).await,
         Command::Conversation(args) => commands::conversation::run(args, context).await,
         Command::Tweetapi(TweetApiCommand::Conversation(args)) => {
