@@ -656,3 +656,28 @@ async fn event_writes_the_one_event_as_sent_and_refuses_a_bad_id() {
     );
     mock.assert_calls(1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_to_dev_null_succeeds_and_a_checkpoint_there_is_refused_clearly() {
+    let fake = FakeX::start().await.unwrap();
+    let export = [
+        "--format",
+        "jsonl",
+        "-o",
+        "/dev/null",
+        "events",
+        DEMO_CONVERSATION,
+    ];
+    let mut command = against(&fake);
+    command.args(export).args(["--limit", "150"]);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+
+    let mut command = against(&fake);
+    let checkpoint = temp_dir("devnull").join("checkpoint");
+    command.args(export).arg("--checkpoint").arg(&checkpoint);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("needs a regular file"), "{stderr}");
+}

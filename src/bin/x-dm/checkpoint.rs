@@ -138,7 +138,15 @@ pub fn reopen_output(path: &Path, len: u64) -> io::Result<File> {
         .write(true)
         .truncate(false)
         .open(path)?;
-    file.set_len(len)?;
+    file.set_len(len).map_err(|error| {
+        io::Error::new(
+            error.kind(),
+            format!(
+                "{}: a checkpointed export needs a regular file it can cut back on resume ({error})",
+                path.display()
+            ),
+        )
+    })?;
     let mut file = file;
     io::Seek::seek(&mut file, io::SeekFrom::Start(len))?;
     Ok(file)

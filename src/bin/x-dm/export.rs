@@ -130,7 +130,7 @@ impl Names {
 pub fn one<P: ExportPage>(page: &P, context: &Context) -> Result<(), Failure> {
     context.progress.finish();
     let file = context.output.as_ref().map(File::create).transpose()?;
-    let mut out = Output::new(file, context.format, 0, 0)?;
+    let mut out = Output::new(file, context.format, 0, 0, false)?;
     let rows = page.rows(&mut Names::default());
     for warning in page.warnings() {
         eprintln!("warning: {}", crate::output::one_line(&warning));
@@ -177,7 +177,13 @@ pub async fn run<'a, P: ExportPage>(
         Some(path) => Some(File::create(path)?),
         None => None,
     };
-    let mut output = Output::new(file, plan.format, state.output_len, state.items_written)?;
+    let mut output = Output::new(
+        file,
+        plan.format,
+        state.output_len,
+        state.items_written,
+        plan.checkpoint.is_some(),
+    )?;
     let mut names = Names::default();
     let mut pages = pages(state.next_token.clone());
     let mut page_count = 0;

@@ -22,9 +22,9 @@ pub struct Row {
 /// Where items go, and how far the output has got.
 pub struct Output {
     writer: BufWriter<Box<dyn Write>>,
-    /// The file behind the writer, to make a page durable before the
-    /// checkpoint says it is there.
-    file: Option<File>,
+    /// The file behind the writer, when a checkpoint will say how far it
+    /// got: each page is made durable before the checkpoint records it.
+    durable: Option<File>,
     format: Format,
     /// Bytes in the output so far, resumed ones included.
     position: u64,
@@ -35,19 +35,27 @@ pub struct Output {
 
 impl Output {
     /// Writes to `file` (already cut back to `position`) or to standard
-    /// output, after `items` items written by earlier runs.
-    pub fn new(file: Option<File>, format: Format, position: u64, items: u64) -> io::Result<Self> {
+    /// output, after `items` items written by earlier runs. With `durable`,
+    /// each page reaches the disk before [`commit_page`](Self::commit_page)
+    /// returns; without a checkpoint to keep in step, flushing is enough.
+    pub fn new(
+        file: Option<File>,
+        format: Format,
+        position: u64,
+        items: u64,
+        durable: bool,
+    ) -> io::Result<Self> {
         let (sink, sync): (Box<dyn Write>, Option<File>) = match file {
             Some(file) => {
-                let sync = file.try_clone()?;
-                (Box::new(file), Some(sync))
+                let sync = durable.then(|| file.try_clone()).transpose()?;
+                (Box::new(file), sync)
             }
             None => (Box::new(io::stdout().lock()), None),
         };
         let mut output = Self {
             // Large enough that a 100-item page is a handful of writes.
             writer: BufWriter::with_capacity(64 * 1024, sink),
-            file: sync,
+            durable: sync,
             format,
             position,
             items,
@@ -100,8 +108,12 @@ impl Output {
     /// returns the output's length, for the checkpoint.
     pub fn commit_page(&mut self) -> io::Result<u64> {
         self.writer.flush()?;
-        if let Some(file) = &self.file {
-            file.sync_data()?;
+        if let Some(file) = &self.durable {
+            match file.sync_data() {
+                // `/dev/null` and the like cannot be synced, and need not be.
+                Err(error) if error.kind() == io::ErrorKind::InvalidInput => {}
+                other => other?,
+            }
         }
         Ok(self.position)
     }
