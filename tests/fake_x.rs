@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 use x_dm::prelude::*;
-use x_dm::testing::{DEMO_CONVERSATION, FakeConfig, FakeX, Fault};
+use x_dm::testing::{DEMO_CONVERSATION, Dataset, FakeConfig, FakeX, Fault};
 use x_dm::{ProblemKind, RetryPolicy};
 
 const TOKEN: &str = "fake-access-token";
@@ -60,8 +60,8 @@ fn unix_now() -> u64 {
         .as_secs()
 }
 
-fn demo_events(fake: &FakeX) -> &[Value] {
-    fake.dataset().events(DEMO_CONVERSATION).unwrap()
+fn demo_events(data: &Dataset) -> &[Value] {
+    data.events(DEMO_CONVERSATION).unwrap()
 }
 
 fn ids(events: &[Value]) -> Vec<&str> {
@@ -84,6 +84,7 @@ fn strings<'a>(values: impl IntoIterator<Item = &'a Value>) -> HashSet<&'a str> 
 #[tokio::test]
 async fn walking_the_demo_conversation_yields_every_event_once_newest_first() {
     let fake = FakeX::start().await.unwrap();
+    let data = fake.dataset();
     let expected = fake.dataset().event_count(DEMO_CONVERSATION).unwrap();
     assert!(expected >= 1000, "{expected}");
 
@@ -103,7 +104,7 @@ async fn walking_the_demo_conversation_yields_every_event_once_newest_first() {
     );
     assert_eq!(numeric.iter().collect::<HashSet<_>>().len(), expected);
     let got: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
-    assert_eq!(got, ids(demo_events(&fake)));
+    assert_eq!(got, ids(demo_events(&data)));
     assert_eq!(
         fake.requests(),
         expected.div_ceil(100),
@@ -119,6 +120,7 @@ async fn walking_the_demo_conversation_yields_every_event_once_newest_first() {
 #[tokio::test]
 async fn walking_towards_newer_events_follows_previous_tokens_without_overlap() {
     let fake = FakeX::start().await.unwrap();
+    let data = fake.dataset();
     let client = client(&fake);
     let second = client
         .dm_events(DEMO_CONVERSATION)
@@ -148,7 +150,7 @@ async fn walking_towards_newer_events_follows_previous_tokens_without_overlap() 
         .await
         .unwrap();
 
-    let all = ids(demo_events(&fake));
+    let all = ids(demo_events(&data));
     let expected: Vec<&str> = [&all[200..300], &all[100..200], &all[0..100]].concat();
     let got: Vec<&str> = newer.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(got, expected, "third page, then second, then first");
@@ -211,6 +213,7 @@ async fn only_the_requested_fields_and_the_defaults_come_back() {
 #[tokio::test]
 async fn expansions_include_exactly_the_objects_the_page_references() {
     let fake = FakeX::start().await.unwrap();
+    let dataset = fake.dataset();
     let page = client(&fake)
         .dm_events(DEMO_CONVERSATION)
         .fields([DmEventField::Text])
@@ -273,10 +276,7 @@ async fn expansions_include_exactly_the_objects_the_page_references() {
     for event in page.joined() {
         if event.event_type == "MessageCreate" {
             let sender = event.sender().expect("every sender resolves");
-            let expected = fake
-                .dataset()
-                .user(event.sender_id.as_deref().unwrap())
-                .unwrap();
+            let expected = dataset.user(event.sender_id.as_deref().unwrap()).unwrap();
             assert_eq!(sender.username.as_deref(), expected["username"].as_str());
             assert!(event.attached_media().all(|m| m.is_some()));
             assert!(event.referenced_tweets().all(|t| t.is_some()));
@@ -287,6 +287,7 @@ async fn expansions_include_exactly_the_objects_the_page_references() {
 #[tokio::test]
 async fn chat_conversations_page_by_ten_and_expand_their_members() {
     let fake = FakeX::start().await.unwrap();
+    let data = fake.dataset();
     let client = client(&fake);
     let conversations: Vec<_> = client
         .conversations()
@@ -297,7 +298,7 @@ async fn chat_conversations_page_by_ten_and_expand_their_members() {
         .await
         .unwrap();
 
-    let expected = fake.dataset().chat_conversations();
+    let expected = data.chat_conversations();
     assert!(expected.len() > 10);
     assert_eq!(conversations.len(), expected.len());
     assert_eq!(fake.requests(), 2, "X's default of 10 a page");
@@ -335,14 +336,15 @@ async fn chat_conversations_page_by_ten_and_expand_their_members() {
 #[tokio::test]
 async fn the_event_types_filter_keeps_only_those_types() {
     let fake = FakeX::start().await.unwrap();
+    let data = fake.dataset();
     let wanted = ["ParticipantsJoin", "ParticipantsLeave"];
-    let expected: Vec<&str> = ids(demo_events(&fake))
+    let expected: Vec<&str> = ids(demo_events(&data))
         .into_iter()
-        .zip(demo_events(&fake))
+        .zip(demo_events(&data))
         .filter(|(_, e)| wanted.contains(&e["event_type"].as_str().unwrap()))
         .map(|(id, _)| id)
         .collect();
-    assert!(!expected.is_empty() && expected.len() < demo_events(&fake).len());
+    assert!(!expected.is_empty() && expected.len() < demo_events(&data).len());
 
     let events: Vec<_> = client(&fake)
         .dm_events(DEMO_CONVERSATION)
@@ -369,8 +371,9 @@ async fn the_event_types_filter_keeps_only_those_types() {
 #[tokio::test]
 async fn the_page_quoting_a_missing_tweet_carries_a_partial_error_next_to_its_data() {
     let fake = FakeX::start().await.unwrap();
+    let data = fake.dataset();
     let client = client(&fake);
-    let dangling = fake.dataset().dangling_tweet_id();
+    let dangling = data.dangling_tweet_id();
     for size in [100, 30] {
         let pages: Vec<_> = client
             .dm_events(DEMO_CONVERSATION)
@@ -383,7 +386,7 @@ async fn the_page_quoting_a_missing_tweet_carries_a_partial_error_next_to_its_da
         let with_errors: Vec<usize> = (0..pages.len())
             .filter(|&i| !pages[i].errors().is_empty())
             .collect();
-        let position = demo_events(&fake)
+        let position = demo_events(&data)
             .iter()
             .position(|e| e["referenced_tweets"][0]["id"] == dangling)
             .unwrap();
@@ -416,7 +419,7 @@ async fn the_page_quoting_a_missing_tweet_carries_a_partial_error_next_to_its_da
         assert_eq!(error["parameter"], "referenced_tweets.id");
     }
     assert_eq!(
-        demo_events(&fake)
+        demo_events(&data)
             .iter()
             .position(|e| e["referenced_tweets"][0]["id"] == dangling),
         Some(250)
@@ -740,7 +743,8 @@ async fn hostile_input_gets_an_error_response_never_a_dropped_connection() {
 #[tokio::test]
 async fn tweetapi_pages_through_every_message_by_cursor() {
     let fake = FakeX::start().await.unwrap();
-    let expected: Vec<&str> = demo_events(&fake)
+    let data = fake.dataset();
+    let expected: Vec<&str> = demo_events(&data)
         .iter()
         .filter(|e| e["event_type"] == "MessageCreate")
         .map(|e| e["id"].as_str().unwrap())
@@ -783,7 +787,8 @@ async fn tweetapi_pages_through_every_message_by_cursor() {
 #[tokio::test]
 async fn unknown_fields_survive_the_typed_clients() {
     let fake = FakeX::start().await.unwrap();
-    let events = demo_events(&fake);
+    let data = fake.dataset();
+    let events = demo_events(&data);
     let (position, with_reactions) = events
         .iter()
         .enumerate()
