@@ -1,9 +1,9 @@
 //! A fake X API (and TweetAPI) on loopback, for tests and demos that must run
 //! without credentials or network: [`FakeX`].
 //!
-//! It serves every operation of the crate's specs at its spec path and
-//! method, and checks each request against the same generated descriptors
-//! the clients are built from: an unknown, repeated, missing or out-of-rule
+//! Every operation of the crate's specs has a route at its spec path and
+//! method, and each request is checked against the same generated
+//! descriptors the clients are built from: an unknown, repeated, missing or out-of-rule
 //! parameter, or a body that breaks the spec's rules, gets the 400 the real
 //! service sends. It answers from a realistic [`Dataset`] generated from a
 //! seed, and honours what clients depend on: field selection, expansions
@@ -36,7 +36,8 @@
 //! | [`crate::x::OPERATIONS`] | `Authorization: Bearer …` |
 //! | [`crate::tweetapi::OPERATIONS`] | `X-API-Key` header, `authToken` query |
 //!
-//! Any non-empty credential is accepted.
+//! Any non-empty credential is accepted. An operation the specs have but
+//! the fake has no handler for yet answers 501 in its API's error shape.
 
 mod data;
 mod knobs;
