@@ -193,6 +193,38 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn an_operation_without_a_handler_is_501_after_the_credential_check() {
+        use crate::testing::data::{DEFAULT_SEED, Dataset};
+        use crate::testing::knobs::Knobs;
+        use crate::testing::store::Store;
+
+        let shared = Arc::new(Shared {
+            store: Store::new(Dataset::seeded(DEFAULT_SEED)),
+            knobs: Knobs::new(None),
+            latency: std::time::Duration::ZERO,
+        });
+        let operation = &crate::x::OPERATIONS[0];
+        let request = |bearer: &str| {
+            Request::builder()
+                .uri(operation.path)
+                .header(header::AUTHORIZATION, bearer)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let unserved = serve(
+            Arc::clone(&shared),
+            &x::API,
+            operation,
+            None,
+            request("Bearer t"),
+        )
+        .await;
+        assert_eq!(unserved.status(), StatusCode::NOT_IMPLEMENTED);
+        let anonymous = serve(shared, &x::API, operation, None, request("")).await;
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    }
+
     #[test]
     fn paths_belong_to_the_api_whose_operations_share_their_first_segment() {
         let tweetapi = crate::tweetapi::OPERATIONS[0].path;
