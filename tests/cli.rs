@@ -321,10 +321,9 @@ async fn a_checkpoint_of_another_conversation_is_refused() {
         .arg(&checkpoint);
     assert!(run(first).await.status.success());
 
-    let other = fake
-        .dataset()
+    let data = fake.dataset();
+    let other = data
         .conversation_ids()
-        .into_iter()
         .find(|id| *id != DEMO_CONVERSATION)
         .unwrap();
     let mut second = against(&fake);

@@ -7,8 +7,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
+use x_dm::engine::{Location, Multipart};
 use x_dm::prelude::*;
-use x_dm::testing::{DEMO_CONVERSATION, FakeConfig, FakeX, Fault};
+use x_dm::testing::{DEMO_CONVERSATION, Dataset, FakeConfig, FakeX, Fault};
+use x_dm::x::types::{AppendMediaUploadData, CreateMessageRequest, MessageAttachment};
 use x_dm::{ProblemKind, RetryPolicy};
 
 const TOKEN: &str = "fake-access-token";
@@ -60,8 +62,8 @@ fn unix_now() -> u64 {
         .as_secs()
 }
 
-fn demo_events(fake: &FakeX) -> &[Value] {
-    fake.dataset().events(DEMO_CONVERSATION).unwrap()
+fn demo_events(data: &Dataset) -> &[Value] {
+    data.events(DEMO_CONVERSATION).unwrap()
 }
 
 fn ids(events: &[Value]) -> Vec<&str> {
@@ -84,6 +86,7 @@ fn strings<'a>(values: impl IntoIterator<Item = &'a Value>) -> HashSet<&'a str> 
 #[tokio::test]
 async fn walking_the_demo_conversation_yields_every_event_once_newest_first() {
     let fake = FakeX::start().await.unwrap();
+    let data = fake.dataset();
     let expected = fake.dataset().event_count(DEMO_CONVERSATION).unwrap();
     assert!(expected >= 1000, "{expected}");
 
@@ -103,7 +106,7 @@ async fn walking_the_demo_conversation_yields_every_event_once_newest_first() {
     );
     assert_eq!(numeric.iter().collect::<HashSet<_>>().len(), expected);
     let got: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
-    assert_eq!(got, ids(demo_events(&fake)));
+    assert_eq!(got, ids(demo_events(&data)));
     assert_eq!(
         fake.requests(),
         expected.div_ceil(100),
@@ -119,6 +122,7 @@ async fn walking_the_demo_conversation_yields_every_event_once_newest_first() {
 #[tokio::test]
 async fn walking_towards_newer_events_follows_previous_tokens_without_overlap() {
     let fake = FakeX::start().await.unwrap();
+    let data = fake.dataset();
     let client = client(&fake);
     let second = client
         .dm_events(DEMO_CONVERSATION)
@@ -148,7 +152,7 @@ async fn walking_towards_newer_events_follows_previous_tokens_without_overlap() 
         .await
         .unwrap();
 
-    let all = ids(demo_events(&fake));
+    let all = ids(demo_events(&data));
     let expected: Vec<&str> = [&all[200..300], &all[100..200], &all[0..100]].concat();
     let got: Vec<&str> = newer.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(got, expected, "third page, then second, then first");
@@ -211,6 +215,7 @@ async fn only_the_requested_fields_and_the_defaults_come_back() {
 #[tokio::test]
 async fn expansions_include_exactly_the_objects_the_page_references() {
     let fake = FakeX::start().await.unwrap();
+    let dataset = fake.dataset();
     let page = client(&fake)
         .dm_events(DEMO_CONVERSATION)
         .fields([DmEventField::Text])
@@ -273,10 +278,7 @@ async fn expansions_include_exactly_the_objects_the_page_references() {
     for event in page.joined() {
         if event.event_type == "MessageCreate" {
             let sender = event.sender().expect("every sender resolves");
-            let expected = fake
-                .dataset()
-                .user(event.sender_id.as_deref().unwrap())
-                .unwrap();
+            let expected = dataset.user(event.sender_id.as_deref().unwrap()).unwrap();
             assert_eq!(sender.username.as_deref(), expected["username"].as_str());
             assert!(event.attached_media().all(|m| m.is_some()));
             assert!(event.referenced_tweets().all(|t| t.is_some()));
@@ -287,6 +289,7 @@ async fn expansions_include_exactly_the_objects_the_page_references() {
 #[tokio::test]
 async fn chat_conversations_page_by_ten_and_expand_their_members() {
     let fake = FakeX::start().await.unwrap();
+    let data = fake.dataset();
     let client = client(&fake);
     let conversations: Vec<_> = client
         .conversations()
@@ -297,7 +300,7 @@ async fn chat_conversations_page_by_ten_and_expand_their_members() {
         .await
         .unwrap();
 
-    let expected = fake.dataset().chat_conversations();
+    let expected = data.chat_conversations();
     assert!(expected.len() > 10);
     assert_eq!(conversations.len(), expected.len());
     assert_eq!(fake.requests(), 2, "X's default of 10 a page");
@@ -335,14 +338,15 @@ async fn chat_conversations_page_by_ten_and_expand_their_members() {
 #[tokio::test]
 async fn the_event_types_filter_keeps_only_those_types() {
     let fake = FakeX::start().await.unwrap();
+    let data = fake.dataset();
     let wanted = ["ParticipantsJoin", "ParticipantsLeave"];
-    let expected: Vec<&str> = ids(demo_events(&fake))
+    let expected: Vec<&str> = ids(demo_events(&data))
         .into_iter()
-        .zip(demo_events(&fake))
+        .zip(demo_events(&data))
         .filter(|(_, e)| wanted.contains(&e["event_type"].as_str().unwrap()))
         .map(|(id, _)| id)
         .collect();
-    assert!(!expected.is_empty() && expected.len() < demo_events(&fake).len());
+    assert!(!expected.is_empty() && expected.len() < demo_events(&data).len());
 
     let events: Vec<_> = client(&fake)
         .dm_events(DEMO_CONVERSATION)
@@ -369,8 +373,9 @@ async fn the_event_types_filter_keeps_only_those_types() {
 #[tokio::test]
 async fn the_page_quoting_a_missing_tweet_carries_a_partial_error_next_to_its_data() {
     let fake = FakeX::start().await.unwrap();
+    let data = fake.dataset();
     let client = client(&fake);
-    let dangling = fake.dataset().dangling_tweet_id();
+    let dangling = data.dangling_tweet_id();
     for size in [100, 30] {
         let pages: Vec<_> = client
             .dm_events(DEMO_CONVERSATION)
@@ -383,7 +388,7 @@ async fn the_page_quoting_a_missing_tweet_carries_a_partial_error_next_to_its_da
         let with_errors: Vec<usize> = (0..pages.len())
             .filter(|&i| !pages[i].errors().is_empty())
             .collect();
-        let position = demo_events(&fake)
+        let position = demo_events(&data)
             .iter()
             .position(|e| e["referenced_tweets"][0]["id"] == dangling)
             .unwrap();
@@ -416,7 +421,7 @@ async fn the_page_quoting_a_missing_tweet_carries_a_partial_error_next_to_its_da
         assert_eq!(error["parameter"], "referenced_tweets.id");
     }
     assert_eq!(
-        demo_events(&fake)
+        demo_events(&data)
             .iter()
             .position(|e| e["referenced_tweets"][0]["id"] == dangling),
         Some(250)
@@ -740,7 +745,8 @@ async fn hostile_input_gets_an_error_response_never_a_dropped_connection() {
 #[tokio::test]
 async fn tweetapi_pages_through_every_message_by_cursor() {
     let fake = FakeX::start().await.unwrap();
-    let expected: Vec<&str> = demo_events(&fake)
+    let data = fake.dataset();
+    let expected: Vec<&str> = demo_events(&data)
         .iter()
         .filter(|e| e["event_type"] == "MessageCreate")
         .map(|e| e["id"].as_str().unwrap())
@@ -783,7 +789,8 @@ async fn tweetapi_pages_through_every_message_by_cursor() {
 #[tokio::test]
 async fn unknown_fields_survive_the_typed_clients() {
     let fake = FakeX::start().await.unwrap();
-    let events = demo_events(&fake);
+    let data = fake.dataset();
+    let events = demo_events(&data);
     let (position, with_reactions) = events
         .iter()
         .enumerate()
@@ -929,4 +936,513 @@ async fn strict_mode_refuses_what_the_latest_version_does_not_list() {
         .filter(|event| event.event_type == "MessageCreate");
     assert!(messages.clone().count() > 10);
     assert!(messages.clone().all(|event| event.sender_id.is_some()));
+}
+
+fn message(text: &str, media_ids: &[&str]) -> CreateMessageRequest {
+    CreateMessageRequest {
+        text: Some(text.to_owned()),
+        attachments: media_ids
+            .iter()
+            .map(|id| MessageAttachment {
+                media_id: (*id).to_owned(),
+            })
+            .collect(),
+    }
+}
+
+/// A raw POST with a bearer token and `content_type`.
+async fn post(fake: &FakeX, path: &str, content_type: &str, body: &str) -> reqwest::Response {
+    http()
+        .post(format!("{}{path}", fake.base_url()))
+        .bearer_auth(TOKEN)
+        .header("Content-Type", content_type)
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_sent_message_is_the_newest_event_of_later_reads_on_that_fake_only() {
+    let fake = FakeX::start().await.unwrap();
+    let other = FakeX::start().await.unwrap();
+    let before = fake.dataset();
+    let count = before.event_count(DEMO_CONVERSATION).unwrap();
+
+    let sent = client(&fake)
+        .send_message(
+            DEMO_CONVERSATION,
+            message("Sent from the test", &["1580000000000000101"]),
+        )
+        .send()
+        .await
+        .unwrap();
+    let sent = &sent.items()[0];
+    assert_eq!(sent.dm_conversation_id, DEMO_CONVERSATION);
+
+    let newest = client(&fake)
+        .dm_events(DEMO_CONVERSATION)
+        .fields([DmEventField::SenderId, DmEventField::Attachments])
+        .max_results(1)
+        .send()
+        .await
+        .unwrap();
+    let newest = &newest.items()[0];
+    assert_eq!(newest.id, sent.dm_event_id);
+    assert_eq!(newest.event_type, "MessageCreate");
+    assert_eq!(newest.text.as_deref(), Some("Sent from the test"));
+    assert_eq!(newest.sender_id.as_deref(), Some(before.account_id()));
+    assert_eq!(
+        newest.attachments.as_ref().unwrap().media_keys,
+        ["3_1580000000000000101"]
+    );
+    let previous_newest: u64 = demo_events(&before)[0]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(sent.dm_event_id.parse::<u64>().unwrap() > previous_newest);
+
+    // Every reader of that fake sees it: a walk, TweetAPI, the dataset.
+    let walked: Vec<_> = client(&fake)
+        .dm_events(DEMO_CONVERSATION)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(walked.len(), count + 1);
+    let messages = tweetapi(&fake)
+        .conversation(DEMO_CONVERSATION)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(messages.items()[0].id, sent.dm_event_id);
+    assert_eq!(
+        fake.dataset().event_count(DEMO_CONVERSATION),
+        Some(count + 1)
+    );
+    assert_eq!(
+        before.event_count(DEMO_CONVERSATION),
+        Some(count),
+        "a snapshot keeps what it saw"
+    );
+
+    // Another fake's data is its own.
+    assert_eq!(other.dataset().event_count(DEMO_CONVERSATION), Some(count));
+    let theirs = client(&other)
+        .dm_events(DEMO_CONVERSATION)
+        .max_results(1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.items()[0].id, demo_events(&before)[0]["id"]);
+
+    let Error::Api(error) = client(&fake)
+        .send_message("1111111111-2222222222", message("hi", &[]))
+        .send()
+        .await
+        .unwrap_err()
+    else {
+        panic!("not an API error")
+    };
+    assert_eq!(
+        (error.status, error.kind),
+        (404, ProblemKind::ResourceNotFound)
+    );
+    assert_eq!(error.fields["resource_type"], "dm_conversation");
+    assert_eq!(error.fields["parameter"], "dm_conversation_id");
+}
+
+#[tokio::test]
+async fn fakes_with_the_same_seed_serve_the_same_bytes_and_other_seeds_other_histories() {
+    let seeded = |seed| FakeX::start_with(FakeConfig::default().with_seed(seed));
+    let (a, b, c) = (
+        seeded(42).await.unwrap(),
+        seeded(42).await.unwrap(),
+        seeded(43).await.unwrap(),
+    );
+    let default = FakeX::start().await.unwrap();
+    let events = format!(
+        "/2/dm_conversations/{DEMO_CONVERSATION}/dm_events?max_results=40&dm_event.fields=created_at,sender_id&expansions=sender_id,attachments.media_keys"
+    );
+    let bytes = |fake: &FakeX| {
+        let path = events.clone();
+        let url = format!("{}{path}", fake.base_url());
+        async move {
+            let response = http().get(url).bearer_auth(TOKEN).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.bytes().await.unwrap()
+        }
+    };
+    assert_eq!(bytes(&a).await, bytes(&b).await);
+    assert_ne!(bytes(&a).await, bytes(&c).await);
+    assert_ne!(bytes(&a).await, bytes(&default).await);
+    let conversation = |fake: &FakeX| {
+        let client = tweetapi(fake);
+        async move {
+            let page = client.conversation(DEMO_CONVERSATION).send().await.unwrap();
+            page.raw_body().clone()
+        }
+    };
+    assert_eq!(conversation(&a).await, conversation(&b).await);
+
+    // The same writes give the same ids and times.
+    for fake in [&a, &b] {
+        client(fake)
+            .send_message(DEMO_CONVERSATION, message("same", &[]))
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(bytes(&a).await, bytes(&b).await);
+    assert_ne!(
+        bytes(&a).await,
+        bytes(&seeded(42).await.unwrap()).await,
+        "the write shows"
+    );
+}
+
+/// The rule of `operation`'s parameter `name` that `value` breaks, in the
+/// words of the client's own check: what the fake's refusals must match.
+fn spec_rule(operation: &x_dm::engine::Operation, name: &str, value: &str) -> String {
+    x_dm::validate::check_value(operation.param(name).unwrap(), value)
+        .unwrap_err()
+        .rule
+}
+
+#[tokio::test]
+async fn parameters_are_refused_by_the_rules_the_spec_declares() {
+    use x_dm::x::operations::{GetChatConversation, GetDirectMessagesEventsByConversationId};
+    use x_dm::x::params;
+
+    let fake = FakeX::start().await.unwrap();
+    let events = GetDirectMessagesEventsByConversationId::operation();
+    let base = format!("/2/dm_conversations/{DEMO_CONVERSATION}/dm_events");
+    let refused = |path: String| {
+        let fake = &fake;
+        async move {
+            let response = get(fake, &path, Some(TOKEN)).await;
+            assert_eq!(response.status(), 400, "{path}");
+            let problem = json_of(response).await;
+            assert_eq!(
+                problem["type"],
+                "https://api.twitter.com/2/problems/invalid-request"
+            );
+            problem["errors"][0].clone()
+        }
+    };
+
+    let error = refused(format!("{base}?max_results=101")).await;
+    assert_eq!(error["parameters"]["max_results"], json!(["101"]));
+    let rule = spec_rule(events, params::MAX_RESULTS, "101");
+    assert!(
+        error["message"].as_str().unwrap().ends_with(&rule),
+        "{error}"
+    );
+
+    let error = refused(format!("{base}?pagination_token=DMEVN0000001")).await;
+    let rule = spec_rule(events, params::PAGINATION_TOKEN, "DMEVN0000001");
+    assert!(rule.contains("16"), "the spec's minLength: {rule}");
+    assert!(
+        error["message"].as_str().unwrap().ends_with(&rule),
+        "{error}"
+    );
+
+    // The conversation id's pattern is the spec's, on every operation.
+    for (path, name, id) in [
+        ("/2/dm_conversations/12345/dm_events", params::ID, "12345"),
+        ("/2/chat/conversations/g", params::ID, "g"),
+        ("/2/chat/conversations/1-2-3", params::ID, "1-2-3"),
+    ] {
+        let error = refused(path.to_owned()).await;
+        assert_eq!(error["parameters"][name], json!([id]), "{path}");
+        let operation = if path.contains("chat") {
+            GetChatConversation::operation()
+        } else {
+            events
+        };
+        let rule = spec_rule(operation, name, id);
+        assert!(rule.contains("pattern"), "{rule}");
+        assert!(
+            error["message"].as_str().unwrap().ends_with(&rule),
+            "{error}"
+        );
+    }
+    let response = post(
+        &fake,
+        "/2/dm_conversations/not-a-conversation/messages",
+        "application/json",
+        r#"{"text":"hi"}"#,
+    )
+    .await;
+    assert_eq!(response.status(), 400);
+    let problem = json_of(response).await;
+    assert_eq!(
+        problem["errors"][0]["parameters"][params::DM_CONVERSATION_ID],
+        json!(["not-a-conversation"])
+    );
+
+    // A parameter the operation does not take, named with the ones it does.
+    let error = refused(format!("{base}?colour=blue&max_results=5")).await;
+    assert_eq!(error["parameters"], json!({"colour": ["blue"]}));
+    let message = error["message"].as_str().unwrap();
+    for param in events
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+    {
+        assert!(message.contains(param.name), "{message}");
+    }
+    let chat_only = refused(format!("{base}?chat_conversation.fields=id")).await;
+    assert_eq!(
+        chat_only["parameters"],
+        json!({"chat_conversation.fields": ["id"]})
+    );
+
+    // Given twice, even with the same value.
+    let error = refused(format!("{base}?max_results=5&max_results=5")).await;
+    assert_eq!(error["parameters"]["max_results"], json!(["5"]));
+
+    // Every bad parameter at once.
+    let response = get(
+        &fake,
+        &format!("{base}?max_results=0&event_types=Typing&colour=blue"),
+        Some(TOKEN),
+    )
+    .await;
+    let problem = json_of(response).await;
+    let named: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["parameters"].as_object().unwrap().keys())
+        .map(String::as_str)
+        .collect();
+    assert_eq!(named, ["max_results", "event_types", "colour"]);
+
+    // TweetAPI refuses in its own shape, first refusal only.
+    let tweetapi_refusal = |query: &'static str| {
+        let url = format!("{}/tw-v2/interaction/conversation?{query}", fake.base_url());
+        async move {
+            let response = http()
+                .get(url)
+                .header("X-API-Key", "k")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 400, "{query}");
+            let body = json_of(response).await;
+            assert_eq!(body["error"]["code"], 400, "{body}");
+            body["error"]["message"].as_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(
+        tweetapi_refusal("authToken=a").await,
+        "conversationId is required"
+    );
+    assert_eq!(
+        tweetapi_refusal("authToken=a&conversationId=1-2&colour=blue").await,
+        "property colour should not exist"
+    );
+    assert!(
+        tweetapi_refusal("authToken=a&conversationId=x")
+            .await
+            .contains("pattern")
+    );
+    assert_eq!(
+        tweetapi_refusal("authToken=a&conversationId=1-2&cursor=TWAPIP000000000001").await,
+        "cursor is invalid",
+        "TweetAPI hands out no backward cursor"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_send_body_is_refused_with_400_and_writes_nothing() {
+    let fake = FakeX::start().await.unwrap();
+    let count = fake.dataset().event_count(DEMO_CONVERSATION).unwrap();
+    let path = format!("/2/dm_conversations/{DEMO_CONVERSATION}/messages");
+    let json = "application/json";
+    let cases: [(&str, &str, Value); 8] = [
+        (json, r#"{"text":""}"#, json!({"text": [""]})),
+        (
+            json,
+            r#"{"text":"hi","attachments":[{"media_id":"x"}]}"#,
+            json!({"attachments[0].media_id": ["x"]}),
+        ),
+        (
+            json,
+            r#"{"attachments":[{"media_id":"1580000000000000101"},{"media_id":"1580000000000000102"}]}"#,
+            Value::Null,
+        ),
+        (
+            json,
+            r#"{"attachments":[{"media_id":"42"}]}"#,
+            json!({"attachments[0].media_id": ["42"]}),
+        ),
+        (json, "{}", Value::Null),
+        (json, r#"{"text":5}"#, Value::Null),
+        (json, "not json", Value::Null),
+        ("text/plain", r#"{"text":"hi"}"#, Value::Null),
+    ];
+    for (content_type, body, parameters) in cases {
+        let response = post(&fake, &path, content_type, body).await;
+        assert_eq!(response.status(), 400, "{body}");
+        let problem = json_of(response).await;
+        assert_eq!(
+            problem["type"], "https://api.twitter.com/2/problems/invalid-request",
+            "{body}"
+        );
+        if !parameters.is_null() {
+            assert_eq!(problem["errors"][0]["parameters"], parameters, "{body}");
+        }
+        assert!(problem["errors"][0]["message"].is_string(), "{body}");
+    }
+    let empty = http()
+        .post(format!("{}{path}", fake.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 400, "a body is required");
+    assert_eq!(fake.dataset().event_count(DEMO_CONVERSATION), Some(count));
+
+    let sent = post(&fake, &path, json, r#"{"text":"ok"}"#).await;
+    assert_eq!(sent.status(), 201);
+    assert_eq!(
+        fake.dataset().event_count(DEMO_CONVERSATION),
+        Some(count + 1)
+    );
+}
+
+async fn append(fake: &FakeX, body: Multipart) -> Result<x_dm::Page<AppendMediaUploadData>, Error> {
+    client(fake)
+        .append_media_upload("1880028106020515840", body)
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn a_media_chunk_is_taken_as_multipart_and_a_bad_one_refused() {
+    let fake = FakeX::start().await.unwrap();
+    let chunk = |index: &str| {
+        Multipart::new().text("segment_index", index).file(
+            "media",
+            "chunk.bin",
+            "application/octet-stream",
+            &b"\x00\x01binary"[..],
+        )
+    };
+    let page = append(&fake, chunk("0")).await.unwrap();
+    let expires_at = page.items()[0].expires_at.unwrap();
+    let again = append(&FakeX::start().await.unwrap(), chunk("1"))
+        .await
+        .unwrap();
+    assert_eq!(
+        again.items()[0].expires_at,
+        Some(expires_at),
+        "deterministic"
+    );
+
+    for (body, parameter) in [
+        (chunk("1000"), "segment_index"),
+        (chunk("first"), "segment_index"),
+        (
+            Multipart::new().file("media", "c.bin", "application/octet-stream", &b"x"[..]),
+            "segment_index",
+        ),
+        (Multipart::new().text("segment_index", "0"), "media"),
+    ] {
+        let Error::Api(error) = append(&fake, body).await.unwrap_err() else {
+            panic!("not an API error")
+        };
+        assert_eq!(
+            (error.status, error.kind),
+            (400, ProblemKind::InvalidRequest)
+        );
+        assert!(
+            error.fields["errors"][0]["parameters"]
+                .get(parameter)
+                .is_some(),
+            "{:?}",
+            error.fields
+        );
+    }
+    let path = "/2/media/upload/1880028106020515840/append";
+    let response = post(
+        &fake,
+        path,
+        "multipart/form-data; boundary=b",
+        "--b\r\nbroken",
+    )
+    .await;
+    assert_eq!(response.status(), 400);
+    let response = post(&fake, path, "application/json", "{}").await;
+    assert_eq!(response.status(), 400);
+    let response = post(
+        &fake,
+        "/2/media/upload/x/append",
+        "multipart/form-data; boundary=b",
+        "--b--",
+    )
+    .await;
+    assert_eq!(response.status(), 400, "the id's pattern");
+}
+
+#[tokio::test]
+async fn a_known_path_with_another_method_is_a_page_that_does_not_exist() {
+    let fake = FakeX::start().await.unwrap();
+    let messages = format!("/2/dm_conversations/{DEMO_CONVERSATION}/messages");
+    let response = get(&fake, &messages, Some(TOKEN)).await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(json_of(response).await["errors"][0]["code"], 34);
+    let events = format!("/2/dm_conversations/{DEMO_CONVERSATION}/dm_events");
+    let response = post(&fake, &events, "application/json", "{}").await;
+    assert_eq!(response.status(), 404);
+    let response = http()
+        .post(format!(
+            "{}/tw-v2/interaction/conversation",
+            fake.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(
+        json_of(response).await["message"],
+        "Cannot POST /tw-v2/interaction/conversation"
+    );
+}
+
+#[tokio::test]
+async fn a_dm_event_is_served_by_id_with_what_its_expansions_include() {
+    let fake = FakeX::start().await.unwrap();
+    let data = fake.dataset();
+    let event = data
+        .events(DEMO_CONVERSATION)
+        .unwrap()
+        .iter()
+        .find(|event| event["event_type"] == "MessageCreate")
+        .unwrap()
+        .clone();
+    let id = event["id"].as_str().unwrap();
+    let page = client(&fake)
+        .dm_event(id)
+        .fields([DmEventField::Id, DmEventField::Text])
+        .expansions([DmEventExpansion::SenderId])
+        .send()
+        .await
+        .unwrap();
+    let raw: Value = serde_json::from_slice(page.raw_body()).unwrap();
+    assert!(raw["data"].is_object(), "one event is `data` itself: {raw}");
+    let joined = page.joined();
+    assert_eq!(joined.len(), 1);
+    assert_eq!(joined[0].id, id);
+    assert_eq!(joined[0].text.as_deref(), event["text"].as_str());
+    let sender = joined[0].sender().expect("the sender is included");
+    assert_eq!(Some(sender.id.as_str()), event["sender_id"].as_str());
+
+    let response = get(&fake, "/2/dm_events/1000000000000000001", Some(TOKEN)).await;
+    assert_eq!(response.status(), 404);
+    let response = get(&fake, "/2/dm_events/not-an-id", Some(TOKEN)).await;
+    assert_eq!(response.status(), 400);
 }

@@ -78,6 +78,8 @@ fn param(param: &Param) -> TokenStream {
     let secret = param.secret;
     let credential = opt_str(param.credential.as_deref());
     let rules = param.rules.iter().map(rule);
+    let legacy = param.legacy;
+    let legacy_values = &param.legacy_values;
     quote! {
         crate::engine::Param {
             name: #name,
@@ -86,6 +88,8 @@ fn param(param: &Param) -> TokenStream {
             secret: #secret,
             credential: #credential,
             rules: &[#(#rules),*],
+            legacy: #legacy,
+            legacy_values: &[#(#legacy_values),*],
         }
     }
 }

@@ -13,7 +13,10 @@
 //!   expansions one of which must be asked for too;
 //! - `x-output` on an operation: the facade type its response becomes, when
 //!   it is not the API's page of the `data` items;
-//! - `x-idempotent` on an operation: overrides what its method implies.
+//! - `x-idempotent` on an operation: overrides what its method implies;
+//! - `x-legacy` on a parameter (`true`: the latest documented version no
+//!   longer has it) or on an enum schema (the values it no longer lists):
+//!   what older servers take and a strict server refuses.
 
 use heck::ToSnakeCase;
 use serde_json::{Map, Value};
@@ -71,6 +74,11 @@ pub struct Param {
     pub list: Option<(String, String)>,
     /// The spec's description, for the setter's doc comment.
     pub description: String,
+    /// Whether the latest documented version no longer has the parameter.
+    pub legacy: bool,
+    /// The values (of an enum, or of a list's items) that the latest
+    /// documented version no longer lists.
+    pub legacy_values: Vec<String>,
 }
 
 /// A fields parameter that returns nothing without one of some expansions.
@@ -277,6 +285,16 @@ fn param(doc: &Document, raw: &Value) -> Result<Param, String> {
         _ => Kind::String,
     };
     let rules = rules::of(&schema).map_err(|e| format!("`{name}`: {e}"))?;
+    let legacy_values = schema
+        .get("items")
+        .and_then(|items| items.get("x-legacy"))
+        .or_else(|| schema.get("x-legacy"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
     let setter = param
         .get("x-facade-setter")
         .and_then(Value::as_str)
@@ -299,6 +317,11 @@ fn param(doc: &Document, raw: &Value) -> Result<Param, String> {
             .unwrap_or_default()
             .trim()
             .to_owned(),
+        legacy: param
+            .get("x-legacy")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        legacy_values,
     })
 }
 
@@ -495,7 +518,7 @@ paths:
         - { name: max_results, in: query, schema: { type: integer, format: int32, minimum: 1, maximum: 100 } }
         - { name: pagination_token, in: query, schema: { type: string, minLength: 16 } }
         - { name: item.fields, in: query, x-facade-setter: fields, style: form, explode: false, schema: { $ref: "#/components/schemas/FieldList" } }
-        - { name: user.fields, in: query, schema: { $ref: "#/components/schemas/FieldList" } }
+        - { name: user.fields, in: query, x-legacy: true, schema: { $ref: "#/components/schemas/FieldList" } }
         - { name: expansions, in: query, schema: { $ref: "#/components/schemas/FieldList" } }
         - { name: authToken, in: query, required: true, x-credential: auth_token, schema: { type: string, format: password } }
       responses:
@@ -544,7 +567,7 @@ paths:
             image/jpeg: { schema: { type: string, format: binary } }
 components:
   schemas:
-    Field: { type: string, enum: [a, b] }
+    Field: { type: string, enum: [a, b], x-legacy: [b] }
     FieldList: { type: array, minItems: 1, items: { $ref: "#/components/schemas/Field" } }
     Item: { type: object, properties: { id: { type: string } } }
     ItemsResponse:
@@ -615,6 +638,8 @@ components:
             op.params[3].list,
             Some(("FieldList".into(), "Field".into()))
         );
+        assert_eq!(op.params[3].legacy_values, ["b"]);
+        assert!(!op.params[3].legacy && op.params[4].legacy);
         assert!(op.params[6].secret);
         assert_eq!(op.params[6].credential.as_deref(), Some("auth_token"));
         assert!(op.idempotent);

@@ -51,6 +51,10 @@ pub struct Param {
     pub credential: Option<&'static str>,
     /// What its value must satisfy.
     pub rules: &'static [Rule],
+    /// Whether the latest documented version no longer has it (`x-legacy`).
+    pub legacy: bool,
+    /// Values older versions list and the latest no longer does.
+    pub legacy_values: &'static [&'static str],
 }
 
 impl Param {

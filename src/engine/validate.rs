@@ -378,6 +378,8 @@ mod tests {
                 secret: false,
                 credential: None,
                 rules: &[Rule::Pattern("^[0-9]+$")],
+                legacy: false,
+                legacy_values: &[],
             },
             Param {
                 name: "token",
@@ -386,6 +388,8 @@ mod tests {
                 secret: false,
                 credential: None,
                 rules: &[Rule::MinLength(16)],
+                legacy: false,
+                legacy_values: &[],
             },
         ],
         body: Some(Body {

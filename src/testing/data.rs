@@ -1,12 +1,13 @@
 //! The fake's dataset: users, DM conversations and their events, media,
 //! Tweets and Chat conversations, in X's shapes with every field filled in.
 //!
-//! Built once per process from fixed tables and a fixed-seed generator, so
-//! every run serves the same bytes and tests can state exact expectations.
-//! Routes select fields from these objects; they never invent data.
+//! Built from fixed tables and a generator started from the fake's seed, so
+//! every run with the same seed serves the same bytes and tests can state
+//! exact expectations. Handlers select fields from these objects; they never
+//! invent data. Each fake owns its copy, and the writes it serves change it.
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, SecondsFormat};
 use serde_json::{Map, Value, json};
@@ -36,17 +37,36 @@ const DANGLING_POSITION: usize = 250;
 /// X's snowflake epoch: ids encode their creation time from here.
 const TWEPOCH_MS: i64 = 1_288_834_974_657;
 
-/// Everything the fake serves. Read-only; shared by every [`super::FakeX`] of
-/// the process.
+/// The seed of [`super::FakeConfig::default`]: the data every expectation
+/// written against the fake assumes.
+pub const DEFAULT_SEED: u64 = 0x5eed_0000;
+
+/// How long after the newest generated event the first write is dated, and
+/// how far apart writes are: the same writes then give the same bytes.
+const WRITE_GAP_MS: i64 = 60_000;
+const WRITE_STEP_MS: i64 = 1_000;
+
+/// How long an upload session lasts after its last append, as X's 24 hours.
+const UPLOAD_LIFETIME_S: i64 = 24 * 3600;
+
+/// Everything one fake serves: its users, DM conversations and their events,
+/// media, Tweets and Chat conversations, with the messages sent to it.
+#[derive(Clone)]
 pub struct Dataset {
     users: Vec<Value>,
     media: Vec<Value>,
     tweets: Vec<Value>,
     conversations: Vec<Conversation>,
     chat: Vec<Value>,
+    /// The time of the next write, in Unix milliseconds: later than every
+    /// event, so that a sent message is the newest of its conversation.
+    clock_ms: i64,
+    /// Writes so far: the low bits of the ids they are given.
+    writes: u64,
 }
 
 /// One DM conversation and its events.
+#[derive(Clone)]
 pub(crate) struct Conversation {
     pub id: String,
     pub group: bool,
@@ -57,10 +77,15 @@ pub(crate) struct Conversation {
 }
 
 impl Dataset {
-    /// The dataset, built on first use.
-    pub(crate) fn shared() -> &'static Dataset {
-        static DATASET: OnceLock<Dataset> = OnceLock::new();
-        DATASET.get_or_init(build)
+    /// The dataset generated from `seed`. The default seed's is built once
+    /// per process and shared until a fake writes to its copy.
+    pub(crate) fn seeded(seed: u64) -> Arc<Dataset> {
+        static DEFAULT: OnceLock<Arc<Dataset>> = OnceLock::new();
+        if seed == DEFAULT_SEED {
+            Arc::clone(DEFAULT.get_or_init(|| Arc::new(build(DEFAULT_SEED))))
+        } else {
+            Arc::new(build(seed))
+        }
     }
 
     /// The user id the fake acts for (the token's owner), a member of every
@@ -134,6 +159,59 @@ impl Dataset {
 
     pub(crate) fn chat_conversation(&self, id: &str) -> Option<&Value> {
         by_key(&self.chat, "id", id)
+    }
+
+    /// The media key of the media object with id `media_id`, as X keys it
+    /// (`3_…` for a photo).
+    pub(crate) fn media_key_of(&self, media_id: &str) -> Option<&str> {
+        self.media
+            .iter()
+            .filter_map(|m| m.get("media_key").and_then(Value::as_str))
+            .find(|key| key.split_once('_').is_some_and(|(_, id)| id == media_id))
+    }
+
+    /// When an upload session appended to now expires, in Unix seconds.
+    pub(crate) fn upload_expiry(&self) -> i64 {
+        self.clock_ms / 1000 + UPLOAD_LIFETIME_S
+    }
+
+    /// Adds a message from the account to `conversation_id`, as the newest
+    /// event, and returns its id; `None` for a conversation the fake does
+    /// not have. Its id and time come from the write count, not the clock,
+    /// so that the same writes give the same bytes.
+    pub(crate) fn add_message(
+        &mut self,
+        conversation_id: &str,
+        text: Option<&str>,
+        media_keys: &[&str],
+    ) -> Option<String> {
+        let index = self
+            .conversations
+            .iter()
+            .position(|c| c.id == conversation_id)?;
+        let at = self.clock_ms;
+        let id = snowflake(at, self.writes);
+        let mut event = Map::new();
+        event.insert("id".into(), json!(id));
+        event.insert("created_at".into(), json!(rfc3339(at)));
+        event.insert("dm_conversation_id".into(), json!(conversation_id));
+        event.insert("event_type".into(), json!("MessageCreate"));
+        event.insert("sender_id".into(), json!(ME));
+        if let Some(text) = text {
+            event.insert("text".into(), json!(text));
+            if let Some(entities) = entities(text, &self.users) {
+                event.insert("entities".into(), entities);
+            }
+        }
+        if !media_keys.is_empty() {
+            event.insert("attachments".into(), json!({ "media_keys": media_keys }));
+        }
+        self.conversations[index]
+            .events
+            .insert(0, Value::Object(event));
+        self.clock_ms += WRITE_STEP_MS;
+        self.writes += 1;
+        Some(id)
     }
 }
 
@@ -209,7 +287,7 @@ fn snowflake(ms: i64, low_bits: u64) -> String {
     ((since_epoch << 22) | (low_bits & 0x3f_ffff)).to_string()
 }
 
-fn build() -> Dataset {
+fn build(seed: u64) -> Dataset {
     let users = users();
     let media = media();
     let tweets = tweets();
@@ -226,9 +304,14 @@ fn build() -> Dataset {
         tweet_ids: &tweet_ids,
         users: &users,
     };
+    let mut newest_ms = 0;
     let conversations = SCRIPTS
         .iter()
-        .map(|script| conversation(script, &refs))
+        .map(|script| {
+            let (conversation, last_ms) = conversation(script, seed, &refs);
+            newest_ms = newest_ms.max(last_ms);
+            conversation
+        })
         .collect::<Vec<_>>();
     let chat = chat_conversations(&conversations);
     Dataset {
@@ -237,6 +320,8 @@ fn build() -> Dataset {
         tweets,
         conversations,
         chat,
+        clock_ms: newest_ms + WRITE_GAP_MS,
+        writes: 0,
     }
 }
 
@@ -536,7 +621,8 @@ struct Script {
     muted: bool,
     events: usize,
     start_ms: i64,
-    seed: u64,
+    /// Added to the fake's seed to start this history's generator.
+    salt: u64,
 }
 
 const SCRIPTS: [Script; 6] = [
@@ -549,7 +635,7 @@ const SCRIPTS: [Script; 6] = [
         muted: false,
         events: 1_240,
         start_ms: 1_704_096_000_000,
-        seed: 0x5eed_0001,
+        salt: 1,
     },
     Script {
         id: "1234567890-1582103724607971328",
@@ -560,7 +646,7 @@ const SCRIPTS: [Script; 6] = [
         muted: false,
         events: 45,
         start_ms: 1_712_000_000_000,
-        seed: 0x5eed_0002,
+        salt: 2,
     },
     Script {
         id: "1234567890-2244994945",
@@ -571,7 +657,7 @@ const SCRIPTS: [Script; 6] = [
         muted: true,
         events: 3,
         start_ms: 1_714_000_000_000,
-        seed: 0x5eed_0003,
+        salt: 3,
     },
     // A conversation that exists but holds nothing yet.
     Script {
@@ -583,7 +669,7 @@ const SCRIPTS: [Script; 6] = [
         muted: false,
         events: 0,
         start_ms: 1_716_000_000_000,
-        seed: 0x5eed_0004,
+        salt: 4,
     },
     Script {
         id: "1690000000000000001",
@@ -594,7 +680,7 @@ const SCRIPTS: [Script; 6] = [
         muted: false,
         events: 160,
         start_ms: 1_709_000_000_000,
-        seed: 0x5eed_0005,
+        salt: 5,
     },
     Script {
         id: "1690000000000000002",
@@ -605,7 +691,7 @@ const SCRIPTS: [Script; 6] = [
         muted: true,
         events: 12,
         start_ms: 1_718_000_000_000,
-        seed: 0x5eed_0006,
+        salt: 6,
     },
 ];
 
@@ -654,8 +740,9 @@ struct Refs<'a> {
     users: &'a [Value],
 }
 
-fn conversation(script: &Script, refs: &Refs<'_>) -> Conversation {
-    let mut rng = Lcg(script.seed);
+/// One conversation's history, and the time of its last event.
+fn conversation(script: &Script, seed: u64, refs: &Refs<'_>) -> (Conversation, i64) {
+    let mut rng = Lcg(seed.wrapping_add(script.salt));
     let mut members: Vec<&str> = script.members.to_vec();
     let mut at = script.start_ms;
     let mut phrase = 0;
@@ -699,7 +786,7 @@ fn conversation(script: &Script, refs: &Refs<'_>) -> Conversation {
     if script.id == DEMO_CONVERSATION {
         plant_dangling_reference(&mut events);
     }
-    Conversation {
+    let conversation = Conversation {
         id: script.id.to_owned(),
         group: script.group,
         participants: script
@@ -711,7 +798,8 @@ fn conversation(script: &Script, refs: &Refs<'_>) -> Conversation {
             .collect(),
         muted: script.muted,
         events,
-    }
+    };
+    (conversation, at)
 }
 
 /// The join or leave event at `index`, if one happens there: everyone at the
@@ -955,44 +1043,46 @@ mod tests {
 
     use super::*;
 
+    const SEEDS: [u64; 3] = [DEFAULT_SEED, 1, 0xdead_beef];
+
     #[test]
     fn every_reference_resolves_but_the_planted_one() {
-        let data = Dataset::shared();
-        let mut dangling = 0;
-        for id in data.conversation_ids() {
-            for event in data.events(id).unwrap_or_default() {
-                for key in event["attachments"]["media_keys"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                {
-                    assert!(data.media_item(key.as_str().unwrap()).is_some(), "{key}");
-                }
-                for reference in event["referenced_tweets"].as_array().into_iter().flatten() {
-                    let tweet = reference["id"].as_str().unwrap();
-                    if data.tweet(tweet).is_none() {
-                        assert_eq!(tweet, DANGLING_TWEET_ID);
-                        dangling += 1;
-                    }
-                }
-                let users = event["sender_id"].as_str().into_iter().chain(
-                    event["participant_ids"]
+        for seed in SEEDS {
+            let data = Dataset::seeded(seed);
+            let mut dangling = 0;
+            for id in data.conversation_ids() {
+                for event in data.events(id).unwrap_or_default() {
+                    for key in event["attachments"]["media_keys"]
                         .as_array()
                         .into_iter()
                         .flatten()
-                        .filter_map(Value::as_str),
-                );
-                for user in users {
-                    assert!(data.user(user).is_some(), "{user}");
+                    {
+                        assert!(data.media_item(key.as_str().unwrap()).is_some(), "{key}");
+                    }
+                    for reference in event["referenced_tweets"].as_array().into_iter().flatten() {
+                        let tweet = reference["id"].as_str().unwrap();
+                        if data.tweet(tweet).is_none() {
+                            assert_eq!(tweet, DANGLING_TWEET_ID);
+                            dangling += 1;
+                        }
+                    }
+                    let users = event["sender_id"].as_str().into_iter().chain(
+                        event["participant_ids"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Value::as_str),
+                    );
+                    for user in users {
+                        assert!(data.user(user).is_some(), "{user}");
+                    }
                 }
             }
+            assert_eq!(dangling, 1, "seed {seed}");
         }
-        assert_eq!(dangling, 1);
     }
 
-    #[test]
-    fn event_ids_are_unique_and_fall_with_time() {
-        let data = Dataset::shared();
+    fn assert_ids_unique_and_falling(data: &Dataset) {
         let mut seen = HashSet::new();
         for id in data.conversation_ids() {
             let ids: Vec<u64> = data
@@ -1004,6 +1094,70 @@ mod tests {
             assert!(ids.windows(2).all(|w| w[0] > w[1]), "{id}");
             assert!(ids.iter().all(|id| seen.insert(*id)));
         }
-        assert!(data.event_count(DEMO_CONVERSATION).unwrap() >= 1000);
+    }
+
+    #[test]
+    fn event_ids_are_unique_and_fall_with_time() {
+        for seed in SEEDS {
+            let data = Dataset::seeded(seed);
+            assert_ids_unique_and_falling(&data);
+            assert!(data.event_count(DEMO_CONVERSATION).unwrap() >= 1000);
+        }
+    }
+
+    #[test]
+    fn the_seed_decides_the_histories_and_the_same_seed_gives_the_same_data() {
+        let events = |seed| {
+            Dataset::seeded(seed)
+                .events(DEMO_CONVERSATION)
+                .unwrap()
+                .to_vec()
+        };
+        assert_eq!(events(7), events(7));
+        assert_ne!(events(7), events(8));
+        assert_ne!(events(7), events(DEFAULT_SEED));
+        assert!(Arc::ptr_eq(
+            &Dataset::seeded(DEFAULT_SEED),
+            &Dataset::seeded(DEFAULT_SEED)
+        ));
+    }
+
+    #[test]
+    fn a_message_becomes_the_newest_event_and_the_same_writes_give_the_same_ids() {
+        let write = || {
+            let mut data = (*Dataset::seeded(DEFAULT_SEED)).clone();
+            let key = data.media_key_of("1580000000000000101").unwrap().to_owned();
+            let first = data
+                .add_message(DEMO_CONVERSATION, Some("hi @ada_dev"), &[key.as_str()])
+                .unwrap();
+            let second = data.add_message("1690000000000000001", None, &[]).unwrap();
+            (data, first, second)
+        };
+        let (data, first, second) = write();
+        let newest = &data.events(DEMO_CONVERSATION).unwrap()[0];
+        assert_eq!(newest["id"], first.as_str());
+        assert_eq!(newest["sender_id"], data.account_id());
+        assert_eq!(newest["text"], "hi @ada_dev");
+        assert_eq!(newest["entities"]["mentions"][0]["username"], "ada_dev");
+        assert_eq!(
+            newest["attachments"]["media_keys"],
+            json!(["3_1580000000000000101"])
+        );
+        let group = &data.events("1690000000000000001").unwrap()[0];
+        assert_eq!(group["id"], second.as_str());
+        assert!(group.get("text").is_none() && group.get("attachments").is_none());
+        assert_ids_unique_and_falling(&data);
+        assert!(second.parse::<u64>().unwrap() > first.parse::<u64>().unwrap());
+        let (_, again, _) = write();
+        assert_eq!(first, again);
+
+        let mut data = data;
+        assert_eq!(data.add_message("1-2", Some("x"), &[]), None);
+        assert_eq!(data.media_key_of("1"), None);
+        assert_eq!(
+            Dataset::seeded(DEFAULT_SEED).event_count(DEMO_CONVERSATION),
+            Some(1_240),
+            "the shared copy is untouched"
+        );
     }
 }

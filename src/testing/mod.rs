@@ -1,12 +1,17 @@
 //! A fake X API (and TweetAPI) on loopback, for tests and demos that must run
 //! without credentials or network: [`FakeX`].
 //!
-//! It serves the same paths as the real services from a fixed, realistic
-//! [`Dataset`], and honours what clients depend on: field selection,
-//! expansions with their `includes`, partial errors, `max_results`,
-//! pagination tokens, the `event_types` filter, TweetAPI's cursor, and
-//! `x-rate-limit-*` headers. Tests can tighten the rate limit and queue
-//! faults while it runs.
+//! Every operation of the crate's specs has a route at its spec path and
+//! method, and each request is checked against the same generated
+//! descriptors the clients are built from: an unknown, repeated, missing or out-of-rule
+//! parameter, or a body that breaks the spec's rules, gets the 400 the real
+//! service sends. It answers from a realistic [`Dataset`] generated from a
+//! seed, and honours what clients depend on: field selection, expansions
+//! with their `includes`, partial errors, `max_results`, pagination tokens,
+//! the `event_types` filter, TweetAPI's cursor, and `x-rate-limit-*`
+//! headers. Each fake owns its dataset: a message sent to it is the newest
+//! event of later reads, on that fake only. Tests can tighten the rate
+//! limit and queue faults while it runs.
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
@@ -26,18 +31,20 @@
 //! # }
 //! ```
 //!
-//! | path | auth |
+//! | operations | auth |
 //! | --- | --- |
-//! | `GET /2/dm_conversations/{id}/dm_events` | `Authorization: Bearer …` |
-//! | `GET /2/chat/conversations` | `Authorization: Bearer …` |
-//! | `GET /2/chat/conversations/{id}` | `Authorization: Bearer …` |
-//! | `GET /tw-v2/interaction/conversation` | `X-API-Key` header, `authToken` query |
+//! | [`crate::x::OPERATIONS`] | `Authorization: Bearer …` |
+//! | [`crate::tweetapi::OPERATIONS`] | `X-API-Key` header, `authToken` query |
 //!
-//! Any non-empty credential is accepted.
+//! Any non-empty credential is accepted. An operation the specs have but
+//! the fake has no handler for yet answers 501 in its API's error shape.
 
 mod data;
 mod knobs;
-mod routes;
+mod server;
+mod store;
+mod tweetapi;
+mod x;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -47,8 +54,9 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use data::Dataset;
+pub use data::{DEFAULT_SEED, Dataset};
 use knobs::Knobs;
+use store::Store;
 
 /// The big one-to-one DM conversation: over a thousand events of every type,
 /// with attachments, quoted Tweets and, on its third page of 100, a quoted
@@ -56,8 +64,9 @@ use knobs::Knobs;
 pub const DEMO_CONVERSATION: &str = "1234567890-9876543210";
 
 /// How a [`FakeX`] starts. `FakeConfig::default()` is the fake of
-/// [`FakeX::start`]: no rate limit, no added latency, not strict.
-#[derive(Clone, Debug, Default)]
+/// [`FakeX::start`]: no rate limit, no added latency, not strict,
+/// [`DEFAULT_SEED`].
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct FakeConfig {
     /// Requests allowed per window, and the window's length. `None` advertises
@@ -66,14 +75,37 @@ pub struct FakeConfig {
     /// Added to every response, to look like a distant server.
     pub latency: Duration,
     /// Answer 400, as a server that follows the latest documented version
-    /// (X's spec 2.173) to the letter would, to a query parameter or a field
-    /// or expansion value that version does not list, even one an older
-    /// version did (`dm_event.fields=sender_id`, `tweet.fields`). Otherwise
-    /// the fake takes the values of every version the crate's spec knows.
+    /// to the letter would, to a query parameter or a field or expansion
+    /// value that version no longer lists, even one an older version did
+    /// (`dm_event.fields=sender_id`, `tweet.fields`): what the spec marks
+    /// `x-legacy`. Otherwise the fake takes the values of every version the
+    /// crate's spec knows.
     pub strict: bool,
+    /// Where the generated conversation histories start from: fakes with
+    /// the same seed, sent the same requests, serve the same bytes. Users,
+    /// media, Tweets and the Chat inbox are the same for every seed.
+    pub seed: u64,
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        Self {
+            rate_limit: None,
+            latency: Duration::ZERO,
+            strict: false,
+            seed: DEFAULT_SEED,
+        }
+    }
 }
 
 impl FakeConfig {
+    /// This configuration with its histories generated from `seed`.
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
     /// This configuration with `limit` requests per `window`.
     #[must_use]
     pub fn with_rate_limit(mut self, limit: u32, window: Duration) -> Self {
@@ -117,7 +149,7 @@ pub enum Fault {
 /// What the handlers share.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    pub dataset: &'static Dataset,
+    pub store: Store,
     pub knobs: Knobs,
     pub latency: Duration,
     pub strict: bool,
@@ -133,8 +165,8 @@ pub struct FakeX {
 }
 
 impl FakeX {
-    /// Starts a fake with the default dataset, no rate limit and no faults, on
-    /// the current Tokio runtime.
+    /// Starts a fake with the default seed's dataset, no rate limit and no
+    /// faults, on the current Tokio runtime.
     pub async fn start() -> std::io::Result<FakeX> {
         Self::start_with(FakeConfig::default()).await
     }
@@ -144,12 +176,12 @@ impl FakeX {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared {
-            dataset: Dataset::shared(),
+            store: Store::new(Dataset::seeded(config.seed)),
             knobs: Knobs::new(config.rate_limit),
             latency: config.latency,
             strict: config.strict,
         });
-        let app = routes::router(Arc::clone(&shared));
+        let app = server::router(Arc::clone(&shared));
         let server = tokio::spawn(async move {
             // `serve` only returns if accepting fails for good; there is no
             // one left to tell, and requests then fail on the client's side.
@@ -184,9 +216,11 @@ impl FakeX {
         self.shared.knobs.inject(fault);
     }
 
-    /// The data the fake serves, to compare responses with.
-    pub fn dataset(&self) -> &Dataset {
-        self.shared.dataset
+    /// The data the fake serves now, writes included, to compare responses
+    /// with. A snapshot: writes after this call do not change it, and
+    /// holding it never holds up the fake.
+    pub fn dataset(&self) -> Arc<Dataset> {
+        self.shared.store.snapshot()
     }
 }
 
