@@ -18,6 +18,9 @@ const PAGES: usize = 1_000;
 const RUNS: usize = 7;
 /// Set in the child process that plays the raw floor.
 const FLOOR_URL: &str = "X_DM_BENCH_FLOOR_URL";
+/// Set to only serve the pages, for profiling a client by hand: the base URL
+/// is printed, and the server stops after ten minutes.
+const SERVE_ONLY: &str = "X_DM_BENCH_SERVE";
 
 fn main() {
     if let Ok(base_url) = std::env::var(FLOOR_URL) {
@@ -36,6 +39,11 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(support::StaticServer::start(PAGES));
     let base_url = server.base_url.clone();
+    if std::env::var_os(SERVE_ONLY).is_some() {
+        println!("{base_url}");
+        std::thread::sleep(Duration::from_secs(600));
+        return;
+    }
     // The server answers on the runtime's worker threads while this thread
     // runs the clients.
     let x_dm = env!("CARGO_BIN_EXE_x-dm");

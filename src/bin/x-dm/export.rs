@@ -1,7 +1,7 @@
 //! The export loop: pages in, formatted items out, a checkpoint after each
 //! complete page.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io;
 use std::path::PathBuf;
@@ -99,7 +99,9 @@ pub trait ExportPage {
     /// The body as the API sent it.
     fn body(&self) -> &[u8];
     /// The items as rows; `names` maps user ids to handles across pages.
-    fn rows(&self, names: &mut Names) -> Vec<Row>;
+    /// The table's cells are filled only with `table`: the other formats
+    /// write the raw JSON, and building cells per item costs allocations.
+    fn rows(&self, names: &mut Names, table: bool) -> Vec<Row>;
     /// The partial errors the page carried, and what it left out.
     fn warnings(&self) -> Vec<String>;
     /// The token of the page to follow, or `None` at the end.
@@ -131,7 +133,7 @@ pub fn one<P: ExportPage>(page: &P, context: &Context) -> Result<(), Failure> {
     context.progress.finish();
     let file = context.output.as_ref().map(File::create).transpose()?;
     let mut out = Output::new(file, context.format, 0, 0, false)?;
-    let rows = page.rows(&mut Names::default());
+    let rows = page.rows(&mut Names::default(), context.format == Format::Table);
     for warning in page.warnings() {
         eprintln!("warning: {}", crate::output::one_line(&warning));
     }
@@ -192,13 +194,17 @@ pub async fn run<'a, P: ExportPage>(
         for warning in page.warnings() {
             eprintln!("warning: {}", crate::output::one_line(&warning));
         }
-        let rows = page.rows(&mut names);
+        let rows = page.rows(&mut names, plan.format == Format::Table);
         let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
-        // An item that ended the last page can start this one; it is out already.
+        // An item that ended the last page can start this one; it is out
+        // already. A set, not the list: a page against a page is otherwise
+        // 10,000 string comparisons.
+        let previous: HashSet<&str> = state.previous_ids.iter().map(String::as_str).collect();
         let mut fresh: Vec<Row> = rows
             .into_iter()
-            .filter(|row| !state.previous_ids.contains(&row.id))
+            .filter(|row| !previous.contains(row.id.as_str()))
             .collect();
+        drop(previous);
         let mut reached = matches!(plan.stop, Stop::OnePage);
         if let Stop::Items(limit) = plan.stop {
             let left = limit.saturating_sub(state.items_written);
@@ -260,35 +266,39 @@ impl ExportPage for Page<DmEvent> {
         self.raw_body()
     }
 
-    fn rows(&self, names: &mut Names) -> Vec<Row> {
-        for user in &self.includes().users {
-            names.learn(&user.id, user.username.as_deref());
+    fn rows(&self, names: &mut Names, table: bool) -> Vec<Row> {
+        if table {
+            for user in &self.includes().users {
+                names.learn(&user.id, user.username.as_deref());
+            }
         }
         self.items()
             .iter()
             .enumerate()
-            .map(|(i, event)| {
-                let text = match &event.text {
-                    Some(text) => text.clone(),
-                    None => {
-                        let who: Vec<String> = event
-                            .participant_ids
-                            .iter()
-                            .map(|id| names.show(Some(id)))
-                            .collect();
-                        who.join(", ")
-                    }
-                };
-                Row {
-                    id: event.id.clone(),
-                    raw: raw_or_encoded(self.raw_items().get(i), event),
-                    cells: [
+            .map(|(i, event)| Row {
+                id: event.id.clone(),
+                raw: raw_or_encoded(self.raw_items().get(i), event),
+                cells: if table {
+                    let text = match &event.text {
+                        Some(text) => text.clone(),
+                        None => {
+                            let who: Vec<String> = event
+                                .participant_ids
+                                .iter()
+                                .map(|id| names.show(Some(id)))
+                                .collect();
+                            who.join(", ")
+                        }
+                    };
+                    [
                         event.created_at.clone().unwrap_or_else(|| "-".to_owned()),
                         names.show(event.sender_id.as_deref()),
                         event.event_type.clone(),
                         text,
-                    ],
-                }
+                    ]
+                } else {
+                    Default::default()
+                },
             })
             .collect()
     }
@@ -308,30 +318,35 @@ impl ExportPage for Page<ChatConversation> {
         self.raw_body()
     }
 
-    fn rows(&self, names: &mut Names) -> Vec<Row> {
-        for user in &self.includes().users {
-            names.learn(&user.id, user.username.as_deref());
+    fn rows(&self, names: &mut Names, table: bool) -> Vec<Row> {
+        if table {
+            for user in &self.includes().users {
+                names.learn(&user.id, user.username.as_deref());
+            }
         }
         self.items()
             .iter()
             .enumerate()
-            .map(|(i, conversation)| {
-                let people = if conversation.member_ids.is_empty() {
-                    &conversation.participant_ids
-                } else {
-                    &conversation.member_ids
-                };
-                let people: Vec<String> = people.iter().map(|id| names.show(Some(id))).collect();
-                Row {
-                    id: conversation.id.clone(),
-                    raw: raw_or_encoded(self.raw_items().get(i), conversation),
-                    cells: [
+            .map(|(i, conversation)| Row {
+                id: conversation.id.clone(),
+                raw: raw_or_encoded(self.raw_items().get(i), conversation),
+                cells: if table {
+                    let people = if conversation.member_ids.is_empty() {
+                        &conversation.participant_ids
+                    } else {
+                        &conversation.member_ids
+                    };
+                    let people: Vec<String> =
+                        people.iter().map(|id| names.show(Some(id))).collect();
+                    [
                         conversation.id.clone(),
                         conversation.type_.clone().unwrap_or_else(|| "-".to_owned()),
                         people.join(", "),
                         conversation.group_name.clone().unwrap_or_default(),
-                    ],
-                }
+                    ]
+                } else {
+                    Default::default()
+                },
             })
             .collect()
     }
@@ -354,9 +369,11 @@ impl ExportPage for TweetApiPage {
         self.raw_body()
     }
 
-    fn rows(&self, names: &mut Names) -> Vec<Row> {
-        for user in self.users() {
-            names.learn(&user.id, user.username.as_deref());
+    fn rows(&self, names: &mut Names, table: bool) -> Vec<Row> {
+        if table {
+            for user in self.users() {
+                names.learn(&user.id, user.username.as_deref());
+            }
         }
         self.items()
             .iter()
@@ -364,12 +381,16 @@ impl ExportPage for TweetApiPage {
             .map(|(i, message)| Row {
                 id: message.id.clone(),
                 raw: raw_or_encoded(self.raw_items().get(i), message),
-                cells: [
-                    message.created_at.clone().unwrap_or_else(|| "-".to_owned()),
-                    names.show(message.sender_id.as_deref()),
-                    "message".to_owned(),
-                    message.text.clone().unwrap_or_default(),
-                ],
+                cells: if table {
+                    [
+                        message.created_at.clone().unwrap_or_else(|| "-".to_owned()),
+                        names.show(message.sender_id.as_deref()),
+                        "message".to_owned(),
+                        message.text.clone().unwrap_or_default(),
+                    ]
+                } else {
+                    Default::default()
+                },
             })
             .collect()
     }

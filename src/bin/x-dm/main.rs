@@ -18,7 +18,10 @@ use crate::export::Failure;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread: a walk is sequential, and a multi-thread runtime's worker
+    // handoffs cost more than they save (futex parking showed in profiles).
+    // The `--demo` fake is served from the same thread between requests.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
