@@ -49,6 +49,7 @@ pub struct Request<E: Endpoint> {
     body: Option<Result<Body, String>>,
     start: Option<String>,
     direction: Direction,
+    read_ahead: bool,
     endpoint: PhantomData<fn() -> E>,
 }
 
@@ -66,6 +67,7 @@ impl<E: Endpoint> Clone for Request<E> {
             body: self.body.clone(),
             start: self.start.clone(),
             direction: self.direction,
+            read_ahead: self.read_ahead,
             endpoint: PhantomData,
         }
     }
@@ -103,6 +105,7 @@ impl<E: Endpoint> Request<E> {
             body: None,
             start: None,
             direction: Direction::Older,
+            read_ahead: false,
             endpoint: PhantomData,
         }
     }
@@ -143,6 +146,18 @@ impl<E: Endpoint> Request<E> {
 
     pub(crate) fn set_direction(&mut self, direction: Direction) {
         self.direction = direction;
+    }
+
+    /// With `true`, [`pages`](Self::pages) and [`items`](Self::items) send
+    /// the next page's request as soon as its token is known, before the
+    /// current page is handed out, so that the server works while the caller
+    /// does: at most one page ahead. For walks that use every page, such as
+    /// a whole export. A stream dropped early has then spent one request of
+    /// the rate limit on a page it did not use, which is why it is off by
+    /// default.
+    pub fn read_ahead(mut self, read_ahead: bool) -> Self {
+        self.read_ahead = read_ahead;
+        self
     }
 
     /// Sends the request once: the page the starting token names, or the
@@ -259,6 +274,7 @@ where
         let pagination = E::operation().pagination.as_ref();
         paginate::pages(
             start,
+            self.read_ahead,
             move |token: Option<String>, first: bool| {
                 let request = self.clone();
                 async move {

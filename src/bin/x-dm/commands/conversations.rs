@@ -32,6 +32,9 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
     if let Some(size) = stop.page_size(args.max_results) {
         request = request.max_results(size);
     }
+    // Every page is wanted: the next one can be on its way while this one
+    // is written.
+    request = request.read_ahead(matches!(stop, Stop::All));
     let plan = Plan {
         command: "conversations",
         target: String::new(),

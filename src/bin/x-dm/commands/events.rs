@@ -47,6 +47,9 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
     if let Some(size) = stop.page_size(args.max_results) {
         request = request.max_results(size);
     }
+    // Every page is wanted: the next one can be on its way while this one
+    // is written.
+    request = request.read_ahead(matches!(stop, Stop::All));
     if let Some(types) = args.event_types.map(|list| list.0) {
         request = request.event_types(types);
     }

@@ -28,12 +28,17 @@ pub struct Args {
 /// Exports the conversation's messages, page after page.
 pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
     let client = context.tweetapi_client()?;
-    let request = client.conversation(&args.id);
+    let stop = Stop::from(args.amount);
+    // Every page is wanted: the next one can be on its way while this one
+    // is written.
+    let request = client
+        .conversation(&args.id)
+        .read_ahead(matches!(stop, Stop::All));
     let plan = Plan {
         command: "tweetapi conversation",
         target: args.id.clone(),
         format: context.format,
-        stop: Stop::from(args.amount),
+        stop,
         start: args.cursor,
         checkpoint: args.checkpoint,
         output: context.output.clone(),
