@@ -70,7 +70,43 @@ pub fn page(index: usize, pages: usize) -> Bytes {
     Bytes::from(serde_json::to_vec(&body).unwrap())
 }
 
-/// A server on 127.0.0.1 serving `pages` pages of the conversation's events.
+/// Page `index` of `pages` of the same conversation through TweetAPI: 100
+/// messages, their users, and the cursor of the next page on every page but
+/// the last.
+pub fn tweetapi_page(index: usize, pages: usize) -> Bytes {
+    let users: Vec<Value> = (0..2)
+        .map(|u| {
+            json!({"id": format!("{}", 1_000_000 + u), "name": format!("User {u}"), "username": format!("user_{u}"),
+                   "profileImageUrl": "https://pbs.twimg.com/profile_images/x.jpg", "verified": false})
+        })
+        .collect();
+    let messages: Vec<Value> = (0..100)
+        .map(|i| {
+            let id = 1_900_000_000_000_000_000u64 - (index * 100 + i) as u64;
+            json!({
+                "id": id.to_string(),
+                "conversationId": CONVERSATION,
+                "senderId": format!("{}", 1_000_000 + i % 2),
+                "recipientId": format!("{}", 1_000_001 - i % 2),
+                "text": format!("Message {i} of page {index}: the quick brown fox jumps over the lazy dog #tag https://t.co/abc{i}"),
+                "createdAt": "2026-05-12T14:02:31.000Z",
+                "requestId": null,
+                "editCount": 0,
+                "entities": {"hashtags": [{"text": "tag", "indices": [60, 64]}],
+                             "urls": [{"url": format!("https://t.co/abc{i}"), "expandedUrl": "https://example.com/a/long/path", "indices": [65, 88]}]}
+            })
+        })
+        .collect();
+    let more = index + 1 < pages;
+    let mut body = json!({"messages": messages, "users": users, "hasMore": more});
+    if more {
+        body["cursor"] = json!(token(index + 1));
+    }
+    Bytes::from(serde_json::to_vec(&body).unwrap())
+}
+
+/// A server on 127.0.0.1 serving `pages` pages of the conversation's events,
+/// from X and from TweetAPI.
 pub struct StaticServer {
     pub base_url: String,
     _task: tokio::task::JoinHandle<()>,
@@ -79,31 +115,57 @@ pub struct StaticServer {
 #[derive(serde::Deserialize)]
 struct PageQuery {
     pagination_token: Option<String>,
+    cursor: Option<String>,
 }
 
-async fn serve_page(
-    State(pages): State<Arc<Vec<Bytes>>>,
-    Query(query): Query<PageQuery>,
-) -> impl IntoResponse {
-    let index = query
-        .pagination_token
+/// What the server serves: X's pages and TweetAPI's.
+struct Bodies {
+    x: Vec<Bytes>,
+    tweetapi: Vec<Bytes>,
+}
+
+fn index_of(token: Option<String>) -> usize {
+    token
         .and_then(|token| {
             token
                 .strip_prefix("PAGE-TOKEN-")
                 .and_then(|n| n.parse::<usize>().ok())
         })
-        .unwrap_or(0);
-    let body = pages.get(index).cloned().unwrap_or_default();
+        .unwrap_or(0)
+}
+
+async fn serve_page(
+    State(bodies): State<Arc<Bodies>>,
+    Query(query): Query<PageQuery>,
+) -> impl IntoResponse {
+    let index = index_of(query.pagination_token);
+    let body = bodies.x.get(index).cloned().unwrap_or_default();
+    ([("content-type", "application/json")], body)
+}
+
+async fn serve_tweetapi_page(
+    State(bodies): State<Arc<Bodies>>,
+    Query(query): Query<PageQuery>,
+) -> impl IntoResponse {
+    let index = index_of(query.cursor);
+    let body = bodies.tweetapi.get(index).cloned().unwrap_or_default();
     ([("content-type", "application/json")], body)
 }
 
 impl StaticServer {
     pub async fn start(pages: usize) -> Self {
-        let bodies: Arc<Vec<Bytes>> = Arc::new((0..pages).map(|i| page(i, pages)).collect());
+        let bodies = Arc::new(Bodies {
+            x: (0..pages).map(|i| page(i, pages)).collect(),
+            tweetapi: (0..pages).map(|i| tweetapi_page(i, pages)).collect(),
+        });
         let app = axum::Router::new()
             .route(
                 "/2/dm_conversations/{id}/dm_events",
                 axum::routing::get(serve_page),
+            )
+            .route(
+                "/tw-v2/interaction/conversation",
+                axum::routing::get(serve_tweetapi_page),
             )
             .with_state(bodies);
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))

@@ -57,6 +57,17 @@ impl Connection {
         &self.0.base_url
     }
 
+    /// What a generated client is built from, so that it shares this
+    /// connection's pool and session: the base URL without its trailing
+    /// slash, the HTTP client and the session.
+    pub fn generated_parts(&self) -> (&str, reqwest::Client, Session) {
+        (
+            self.0.base_url.as_str().trim_end_matches('/'),
+            self.0.http.clone(),
+            self.0.session.clone(),
+        )
+    }
+
     /// The value of the credential of that name.
     pub(crate) fn credential(&self, name: &str) -> Option<&str> {
         self.0

@@ -92,11 +92,8 @@ impl ClientBuilder {
         let connection = self
             .options
             .connect(TWEETAPI_BASE_URL, credentials, secrets)?;
-        let generated = generated::Client::new_with_client(
-            connection.base_url().as_str().trim_end_matches('/'),
-            connection.http().clone(),
-            connection.session().clone(),
-        );
+        let (base_url, http, session) = connection.generated_parts();
+        let generated = generated::Client::new_with_client(base_url, http, session);
         Ok(Client {
             connection,
             generated,

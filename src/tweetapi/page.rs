@@ -129,6 +129,14 @@ impl Page {
     }
 
     fn decode(status: u16, body: Bytes, rate_limits: RateLimits) -> Result<Self, Error> {
+        // The documented shape first, straight: decoding the one-of buffers
+        // the whole body before trying its shapes, which costs more than the
+        // decoding itself.
+        if let Ok(page) = serde_json::from_slice::<ConversationPage>(&body) {
+            let mut page = Self::from_page(page, body);
+            page.rate_limits = rate_limits;
+            return Ok(page);
+        }
         let (value, warnings) = lenient::decode_apart(&body, find_users, keep_users)
             .map_err(|failure| transport::decode_error(status, &body, failure))?;
         let mut page = Self::from_shape(value, body);

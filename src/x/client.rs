@@ -123,11 +123,8 @@ impl ClientBuilder {
         let connection = self
             .options
             .connect(X_API_BASE_URL, credentials, Vec::new())?;
-        let generated = generated::Client::new_with_client(
-            connection.base_url().as_str().trim_end_matches('/'),
-            connection.http().clone(),
-            connection.session().clone(),
-        );
+        let (base_url, http, session) = connection.generated_parts();
+        let generated = generated::Client::new_with_client(base_url, http, session);
         Ok(Client {
             connection,
             generated,
