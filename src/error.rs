@@ -64,6 +64,9 @@ pub enum Error {
         message: String,
         /// The first characters of the body.
         excerpt: String,
+        /// For a request that is not idempotent, a 2xx means it was carried
+        /// out, however its answer reads: never send it again.
+        may_have_taken_effect: bool,
     },
 
     /// The API sent a pagination token it had already sent in this walk;
@@ -87,6 +90,10 @@ impl Error {
                 ..
             } => *may_have_taken_effect,
             Error::Api(error) => error.may_have_taken_effect,
+            Error::Decode {
+                may_have_taken_effect,
+                ..
+            } => *may_have_taken_effect,
             _ => false,
         }
     }

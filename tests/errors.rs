@@ -425,6 +425,7 @@ async fn a_200_of_the_wrong_shape_is_a_decode_error_naming_the_field() {
         path,
         message,
         excerpt,
+        ..
     } = error
     else {
         panic!("expected Error::Decode, got {error:?}")
@@ -463,6 +464,7 @@ async fn a_tweetapi_200_of_the_wrong_shape_names_the_field() {
         path,
         message,
         excerpt,
+        ..
     } = error
     else {
         panic!("expected Error::Decode, got {error:?}")

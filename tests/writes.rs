@@ -277,3 +277,82 @@ async fn streams_own_their_client_and_can_be_spawned() {
         fake.dataset().event_count(conversation).unwrap()
     );
 }
+
+#[tokio::test]
+async fn a_send_whose_2xx_answer_does_not_decode_took_effect() {
+    let server = FaultServer::start(vec![Step::status(201, r#"{"data":{"dm_event_id":7}}"#)]).await;
+    let error = client(&server.base_url)
+        .send_message(CONVERSATION, message("hello"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Decode { status: 201, .. }),
+        "{error:?}"
+    );
+    assert!(error.may_have_taken_effect(), "X carried the send out");
+}
+
+#[tokio::test]
+async fn a_read_that_fails_never_may_have_taken_effect() {
+    let server = FaultServer::start(vec![Step::Drop]).await;
+    let error = client(&server.base_url)
+        .dm_events(CONVERSATION)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Transport { attempts: 3, .. }),
+        "{error:?}"
+    );
+    assert!(!error.may_have_taken_effect());
+    assert!(
+        !error.to_string().contains("may have taken effect"),
+        "{error}"
+    );
+
+    let server = FaultServer::start(vec![Step::status(200, r#"{"data":7}"#)]).await;
+    let error = client(&server.base_url)
+        .dm_events(CONVERSATION)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    assert!(!error.may_have_taken_effect());
+}
+
+#[tokio::test]
+async fn a_path_value_the_url_would_change_is_refused_before_sending() {
+    let server = FaultServer::start(vec![Step::status(201, SENT)]).await;
+    let client = client(&server.base_url);
+    for (value, rule) in [
+        ("", "must not be empty"),
+        ("..", "must not be `.` or `..`"),
+        ("123\n", "must not hold control characters"),
+    ] {
+        let error = client.dm_event(value).send().await.unwrap_err();
+        let Error::InvalidInput(refused) = &error else {
+            panic!("{value:?}: expected InvalidInput, got {error:?}")
+        };
+        assert_eq!(
+            (refused.parameter.as_ref(), refused.rule.as_str()),
+            ("event_id", rule)
+        );
+    }
+    assert!(server.seen().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn errors_null_in_a_page_reads_as_none() {
+    let server = FaultServer::start(vec![Step::ok(
+        r#"{"data":[{"id":"1","event_type":"MessageCreate"}],"errors":null,"includes":null,"meta":null}"#,
+    )])
+    .await;
+    let page = client(&server.base_url)
+        .dm_events(CONVERSATION)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.items().len(), 1);
+    assert!(page.errors().is_empty());
+}

@@ -270,9 +270,14 @@ fn setter(op: &Operation, index: usize, param: &Param) -> TokenStream {
 }
 
 /// Whether the caller gives the parameter to the constructor: path
-/// parameters and required query parameters that no credential fills.
-fn is_argument(param: &Param) -> bool {
-    param.credential.is_none() && (param.location == Location::Path || param.required)
+/// parameters and required query parameters that no credential fills. A
+/// page token never is: the walk sets it.
+fn is_argument(op: &Operation, param: &Param) -> bool {
+    let token = op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| p.token == param.name);
+    !token && param.credential.is_none() && (param.location == Location::Path || param.required)
 }
 
 fn request_impl(op: &Operation) -> TokenStream {
@@ -280,7 +285,7 @@ fn request_impl(op: &Operation) -> TokenStream {
     let mut args = Vec::new();
     let mut sets = Vec::new();
     for (index, param) in op.params.iter().enumerate() {
-        if is_argument(param) {
+        if is_argument(op, param) {
             let arg = ident(&param.setter);
             args.push(quote!(#arg: impl ::core::convert::AsRef<str>));
             sets.push(quote!(request.set(#index, #arg.as_ref().to_owned());));
@@ -306,7 +311,7 @@ fn request_impl(op: &Operation) -> TokenStream {
         .params
         .iter()
         .enumerate()
-        .filter(|(_, p)| !is_argument(p) && p.credential.is_none())
+        .filter(|(_, p)| !is_argument(op, p) && p.credential.is_none())
         .map(|(index, p)| setter(op, index, p));
     let direction = op
         .pagination
@@ -421,7 +426,8 @@ pub fn render(operations: &[Operation], paths: &Paths<'_>) -> Result<TokenStream
         }
     }
     Ok(quote! {
-        /// What the spec says each operation is, in the spec's order.
+        /// What the spec says each operation is: by path, in key order, and
+        /// by method within a path.
         pub static OPERATIONS: &[crate::engine::Operation] = &[#(#descriptors),*];
 
         /// One marker type per operation, named after its `operationId`.

@@ -40,6 +40,21 @@ pub fn of(schema: &Map<String, Value>) -> Result<Vec<Rule>, String> {
     if let Some(keyword) = UNSUPPORTED.iter().find(|k| schema.contains_key(**k)) {
         return Err(format!("uses `{keyword}`, which no check implements yet"));
     }
+    for key in ["minimum", "maximum"] {
+        if schema.get(key).is_some_and(|v| v.as_i64().is_none()) {
+            return Err(format!(
+                "`{key}` is not a whole number, which no check implements yet"
+            ));
+        }
+    }
+    let enum_values = schema
+        .get("items")
+        .and_then(|items| items.get("enum"))
+        .or_else(|| schema.get("enum"))
+        .and_then(Value::as_array);
+    if enum_values.is_some_and(|values| values.iter().any(|v| !v.is_string())) {
+        return Err("an `enum` that is not of strings, which no check implements yet".to_owned());
+    }
     let int = |key: &str| schema.get(key).and_then(Value::as_i64);
     let count = |key: &str| schema.get(key).and_then(Value::as_u64);
     let mut rules = Vec::new();
@@ -201,6 +216,10 @@ mod tests {
     fn an_unsupported_keyword_fails_instead_of_vanishing() {
         let error = rules(serde_json::json!({"type": "integer", "multipleOf": 2})).unwrap_err();
         assert!(error.contains("multipleOf"), "{error}");
+        let error = rules(serde_json::json!({"type": "number", "minimum": 0.5})).unwrap_err();
+        assert!(error.contains("minimum"), "{error}");
+        let error = rules(serde_json::json!({"type": "integer", "enum": [1, 2]})).unwrap_err();
+        assert!(error.contains("enum"), "{error}");
     }
 
     #[test]

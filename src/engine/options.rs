@@ -42,7 +42,7 @@ impl Default for HttpOptions {
 impl fmt::Debug for HttpOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpOptions")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(without_userinfo))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
@@ -165,9 +165,7 @@ pub(crate) use option_setters;
 fn parse_base_url(base: &str) -> Result<reqwest::Url, Error> {
     let refuse = |rule: &str| InvalidParameter::new("base_url", rule, Some(base.to_owned()));
     let url = reqwest::Url::parse(base).map_err(|_| refuse("must be an absolute URL"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(refuse("must be an http or https URL").into());
-    }
+    // First, so that no other refusal repeats a password.
     if !url.username().is_empty() || url.password().is_some() {
         // Shown in errors and `Debug` otherwise; credentials have their own
         // setters, which keep them secret.
@@ -178,6 +176,9 @@ fn parse_base_url(base: &str) -> Result<reqwest::Url, Error> {
         )
         .into());
     }
+    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+        return Err(refuse("must be an http or https URL").into());
+    }
     if url.scheme() == "http" && !is_loopback(&url) {
         return Err(refuse(
             "must use https unless the host is loopback (localhost, 127.0.0.0/8, ::1)",
@@ -185,6 +186,21 @@ fn parse_base_url(base: &str) -> Result<reqwest::Url, Error> {
         .into());
     }
     Ok(url)
+}
+
+/// A base URL as `Debug` may show it: whatever is before an `@` in its
+/// authority (a user name and password) left out.
+fn without_userinfo(base: &str) -> String {
+    match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => format!("{scheme}://<redacted>@{}", &rest[at + 1..]),
+                None => base.to_owned(),
+            }
+        }
+        None => base.to_owned(),
+    }
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {
@@ -230,5 +246,17 @@ mod tests {
             "{error}"
         );
         assert!(parse_base_url("not a url").is_err());
+        let error = parse_base_url("ftp://user:hunter2@api.x.com")
+            .unwrap_err()
+            .to_string();
+        assert!(!error.contains("hunter2"), "{error}");
+        assert_eq!(
+            without_userinfo("https://user:hunter2@api.x.com/2"),
+            "https://<redacted>@api.x.com/2"
+        );
+        assert_eq!(
+            without_userinfo("https://api.x.com/a@b"),
+            "https://api.x.com/a@b"
+        );
     }
 }

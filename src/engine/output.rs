@@ -179,6 +179,7 @@ impl Multipart {
                 ),
             }
             if let Some(content_type) = &part.content_type {
+                let content_type = quote(content_type);
                 out.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
             }
             out.extend_from_slice(b"\r\n");
@@ -194,7 +195,7 @@ impl Multipart {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// A header parameter value cannot hold a quote or a line break.

@@ -194,6 +194,7 @@ impl<E: Endpoint> Request<E> {
                             .then(|| value(index))
                             .flatten()
                             .unwrap_or_default();
+                        check_segment(name, value)?;
                         segments.push(value);
                     }
                     None => {
@@ -256,7 +257,24 @@ impl<E: Endpoint> Request<E> {
             }
         };
         let response = transport::execute(&self.connection, operation, url, payload).await?;
-        E::Output::from_response(response)
+        E::Output::from_response(response).map_err(|error| match error {
+            // The server answered 2xx: a write was carried out, whatever its
+            // answer says.
+            Error::Decode {
+                status,
+                path,
+                message,
+                excerpt,
+                ..
+            } => Error::Decode {
+                status,
+                path,
+                message,
+                excerpt,
+                may_have_taken_effect: !operation.idempotent,
+            },
+            other => other,
+        })
     }
 }
 
@@ -299,6 +317,30 @@ where
             },
         )
         .boxed()
+    }
+}
+
+/// Refuses a path value that the URL would change or that would lead to
+/// another path: empty, `.` or `..` (which URLs resolve away), or one with
+/// a control character (which URLs drop). Whatever else it holds is
+/// percent-encoded into its one segment.
+fn check_segment(name: &'static str, value: &str) -> Result<(), InvalidParameter> {
+    let refused = if value.is_empty() {
+        Some("must not be empty")
+    } else if value == "." || value == ".." {
+        Some("must not be `.` or `..`")
+    } else if value.chars().any(char::is_control) {
+        Some("must not hold control characters")
+    } else {
+        None
+    };
+    match refused {
+        Some(rule) => Err(InvalidParameter::new(
+            name,
+            rule,
+            Some(value.escape_debug().to_string()),
+        )),
+        None => Ok(()),
     }
 }
 

@@ -212,7 +212,7 @@ async fn attempt_until_done(
                         ..exchange
                     }),
                     Err(source) => Err(Failed {
-                        may_have_taken_effect: !never_sent(&source),
+                        may_have_taken_effect: repeat == Repeat::BeforeSent && !never_sent(&source),
                         source,
                         attempts,
                     }),
@@ -407,5 +407,6 @@ pub(crate) fn decode_error(status: u16, body: &[u8], (path, message): (String, S
         path,
         message,
         excerpt: excerpt(body),
+        may_have_taken_effect: false,
     }
 }

@@ -11,6 +11,10 @@ mod page;
 
 pub use client::{Client, ClientBuilder};
 pub use generated::{OPERATIONS, operations, params, types};
+// What `x_dm::x` held when it was the generated module, under the same
+// names; its `Client` is now the facade's, the generated one is
+// `generated::Client`.
+pub use generated::{ByteStream, ClientInfo, Error, ResponseValue, builder, prelude};
 pub use ids::{ChatConversationId, DmConversationId};
 pub use join::Joined;
 pub use page::{Meta, Page};

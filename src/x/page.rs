@@ -208,7 +208,7 @@ struct Envelope<T> {
     #[serde(default)]
     data: OneOrMany<T>,
     includes: Option<Expansions>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::engine::nulls::or_default")]
     errors: Vec<Problem>,
     meta: Option<Meta>,
 }
@@ -270,6 +270,31 @@ fn data_items(body: &Bytes) -> Vec<Bytes> {
 mod tests {
     use super::*;
     use crate::x::types::{ChatConversation, DmEvent};
+
+    #[test]
+    fn every_field_x_pagination_names_is_one_the_page_reads() {
+        let page = Page::<serde_json::Value>::parse(
+            &br#"{"data":[],"meta":{"next_token":"n","previous_token":"p","has_more":true}}"#[..],
+        )
+        .unwrap();
+        for operation in crate::x::OPERATIONS {
+            let Some(pagination) = &operation.pagination else {
+                continue;
+            };
+            let id = operation.id;
+            assert!(
+                page.token(pagination.next).is_some(),
+                "{id}: {}",
+                pagination.next
+            );
+            if let Some(previous) = pagination.previous {
+                assert!(page.token(previous).is_some(), "{id}: {previous}");
+            }
+            if let Some(has_more) = pagination.has_more {
+                assert!(page.has_more(has_more).is_some(), "{id}: {has_more}");
+            }
+        }
+    }
 
     #[test]
     fn data_is_one_item_or_a_list_and_a_bad_item_keeps_its_path() {

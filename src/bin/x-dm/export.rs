@@ -309,7 +309,10 @@ impl ExportPage for Page<DmEvent> {
     }
 
     fn continuation(&self) -> Option<String> {
-        self.next_token().map(str::to_owned)
+        // An empty token ends the walk, as the engine reads it.
+        self.next_token()
+            .filter(|token| !token.is_empty())
+            .map(str::to_owned)
     }
 }
 
@@ -359,7 +362,10 @@ impl ExportPage for Page<ChatConversation> {
     fn continuation(&self) -> Option<String> {
         match self.meta().has_more {
             Some(false) => None,
-            _ => self.next_token().map(str::to_owned),
+            _ => self
+                .next_token()
+                .filter(|token| !token.is_empty())
+                .map(str::to_owned),
         }
     }
 }
@@ -405,7 +411,10 @@ impl ExportPage for TweetApiPage {
     fn continuation(&self) -> Option<String> {
         match self.has_more() {
             Some(false) => None,
-            _ => self.next_token().map(str::to_owned),
+            _ => self
+                .next_token()
+                .filter(|token| !token.is_empty())
+                .map(str::to_owned),
         }
     }
 }
