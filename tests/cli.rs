@@ -680,3 +680,95 @@ async fn an_export_to_dev_null_succeeds_and_a_checkpoint_there_is_refused_clearl
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("needs a regular file"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inbox_events_with_and_delete_read_and_change_the_fake() {
+    let fake = FakeX::start().await.unwrap();
+    let dir = temp_dir("inbox");
+    let inbox = dir.join("inbox.jsonl");
+    let mut command = against(&fake);
+    command
+        .args(["--format", "jsonl", "-o"])
+        .arg(&inbox)
+        .args(["inbox", "--all"]);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    let data = fake.dataset();
+    let total: usize = data
+        .conversation_ids()
+        .map(|c| data.event_count(c).unwrap())
+        .sum();
+    assert_complete_and_ordered(&lines(&inbox), total);
+
+    let with = dir.join("with.jsonl");
+    let mut command = against(&fake);
+    command.args(["--format", "jsonl", "-o"]).arg(&with).args([
+        "events",
+        "--with",
+        "9876543210",
+        "--all",
+    ]);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    let expected = data.event_count(DEMO_CONVERSATION).unwrap();
+    assert_complete_and_ordered(&lines(&with), expected);
+
+    // The account's own newest message in the conversation, deleted.
+    let own = data
+        .events(DEMO_CONVERSATION)
+        .unwrap()
+        .iter()
+        .find(|event| event["sender_id"] == data.account_id())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut command = against(&fake);
+    command.args(["delete", &own]);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "{\"deleted\":true}\n"
+    );
+    assert_eq!(
+        fake.dataset().event_count(DEMO_CONVERSATION),
+        Some(expected - 1)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_whose_connection_breaks_exits_3_and_is_not_sent_again() {
+    use std::io::Read;
+    // A server that reads one request and closes without answering.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let mut served = 0;
+        listener.set_nonblocking(false).unwrap();
+        // One connection is all the client may open; a second would be a
+        // resend.
+        if let Ok((mut socket, _)) = listener.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf);
+            served += 1;
+        }
+        listener.set_nonblocking(true).unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        served + usize::from(listener.accept().is_ok())
+    });
+    let mut command = x_dm();
+    command.env("X_ACCESS_TOKEN", "test-token").args([
+        "--base-url",
+        &base_url,
+        "delete",
+        "1580705921830768643",
+    ]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("may have taken effect"),
+        "{output:?}"
+    );
+    assert_eq!(server.join().unwrap(), 1, "sent exactly once");
+}

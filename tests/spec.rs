@@ -116,22 +116,24 @@ fn dm_and_chat_operations_take_user_context_auth_only() {
         BTreeSet::from([&"OAuth2UserToken".to_owned(), &"UserToken".to_owned()])
     );
     for (path, item) in spec["paths"].as_object().unwrap() {
-        let (method, operation) = item.as_object().unwrap().iter().next().unwrap();
-        let security = &operation["security"];
-        let scopes = strings(&security[0]["OAuth2UserToken"]);
-        // Reads need `dm.read`; writes the scope of what they write.
-        let needed = match (method.as_str(), path.as_str()) {
-            ("get", _) => ["dm.read", "users.read"].as_slice(),
-            (_, p) if p.starts_with("/2/media/") => &["media.write"],
-            _ => &["dm.write", "users.read"],
-        };
-        assert!(
-            needed.iter().all(|scope| scopes.contains(*scope)),
-            "{method} {path}: {scopes:?}"
-        );
-        assert!(
-            security[1]["UserToken"].is_array(),
-            "{path}: OAuth 1.0a user context"
-        );
+        for (method, operation) in item.as_object().unwrap() {
+            let security = &operation["security"];
+            let scopes = strings(&security[0]["OAuth2UserToken"]);
+            // Reads need `dm.read`; writes the scope of what they write.
+            let needed = match (method.as_str(), path.as_str()) {
+                ("get", _) => ["dm.read", "users.read"].as_slice(),
+                (_, p) if p.starts_with("/2/media/") => &["media.write"],
+                ("delete", _) => &["dm.write"],
+                _ => &["dm.write", "users.read"],
+            };
+            assert!(
+                needed.iter().all(|scope| scopes.contains(*scope)),
+                "{method} {path}: {scopes:?}"
+            );
+            assert!(
+                security[1]["UserToken"].is_array(),
+                "{method} {path}: OAuth 1.0a user context"
+            );
+        }
     }
 }

@@ -215,6 +215,67 @@ impl Dataset {
     }
 }
 
+/// What deleting an event came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Deleted {
+    /// The event is gone.
+    Yes,
+    /// The event is someone else's, and stays.
+    NotOwn,
+    /// No conversation has the event.
+    NotFound,
+}
+
+impl Dataset {
+    /// Every DM event of every conversation, newest first.
+    pub(crate) fn all_events(&self) -> Vec<&Value> {
+        let mut all: Vec<&Value> = self.conversations.iter().flat_map(|c| &c.events).collect();
+        let id = |event: &Value| {
+            event
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|id| id.parse::<u64>().ok())
+                .unwrap_or_default()
+        };
+        all.sort_by_key(|event| std::cmp::Reverse(id(event)));
+        all
+    }
+
+    /// The one-to-one conversation between the account and `user`, by X's
+    /// canonical id (the smaller user id first).
+    pub(crate) fn direct_conversation(&self, user: &str) -> Option<&Conversation> {
+        let (a, b) = match (user.parse::<u64>(), ME.parse::<u64>()) {
+            (Ok(other), Ok(me)) if other < me => (user, ME),
+            _ => (ME, user),
+        };
+        self.conversation(&format!("{a}-{b}"))
+    }
+
+    /// Deletes the event `id` if the account sent it.
+    pub(crate) fn delete_event(&mut self, id: &str) -> Deleted {
+        for conversation in &mut self.conversations {
+            let Some(at) = conversation
+                .events
+                .iter()
+                .position(|event| event.get("id").and_then(Value::as_str) == Some(id))
+            else {
+                continue;
+            };
+            if conversation.events[at]
+                .get("sender_id")
+                .and_then(Value::as_str)
+                != Some(ME)
+            {
+                return Deleted::NotOwn;
+            }
+            conversation.events.remove(at);
+            self.writes += 1;
+            return Deleted::Yes;
+        }
+        Deleted::NotFound
+    }
+}
+
 impl fmt::Debug for Dataset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The objects themselves run to thousands of lines.

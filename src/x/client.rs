@@ -59,6 +59,30 @@ impl Client {
         Request::<operations::GetDirectMessagesEventsByConversationId>::new(self, conversation_id)
     }
 
+    /// The DM events of every conversation of the user, one-to-one and
+    /// groups alike, newest first: the whole inbox (X keeps 30 days).
+    pub fn inbox(&self) -> Request<operations::GetDirectMessagesEvents> {
+        Request::<operations::GetDirectMessagesEvents>::new(self)
+    }
+
+    /// The DM events of the one-to-one conversation with another user,
+    /// newest first.
+    pub fn dm_events_with(
+        &self,
+        participant_id: impl AsRef<str>,
+    ) -> Request<operations::GetDirectMessagesEventsByParticipantId> {
+        Request::<operations::GetDirectMessagesEventsByParticipantId>::new(self, participant_id)
+    }
+
+    /// Deletes a DM event the user sent. Not retried once it may have
+    /// reached X.
+    pub fn delete_dm_event(
+        &self,
+        event_id: impl AsRef<str>,
+    ) -> Request<operations::DeleteDirectMessagesEvents> {
+        Request::<operations::DeleteDirectMessagesEvents>::new(self, event_id)
+    }
+
     /// One DM event, with what its expansions include.
     pub fn dm_event(
         &self,

@@ -77,6 +77,10 @@ pub enum Command {
     Events(commands::events::Args),
     /// Show one DM event.
     Event(commands::event::Args),
+    /// Export the events of every DM conversation, newest first.
+    Inbox(commands::inbox::Args),
+    /// Delete a DM event you sent.
+    Delete(commands::delete::Args),
     /// Read DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),

@@ -26,6 +26,9 @@ pub enum Failure {
     Usage(String),
     /// Anything else. Exit code 1.
     Run(String),
+    /// A write that failed after it may have reached the server: it may
+    /// have taken effect, and was not sent again. Exit code 3.
+    Unconfirmed(String),
     /// The reader of standard output went away (`x-dm ... | head`): stop
     /// without a message, as other command-line tools do.
     ClosedPipe,
@@ -37,6 +40,9 @@ impl From<x_dm::Error> for Failure {
             x_dm::Error::InvalidInput(_) | x_dm::Error::InvalidCredential { .. } => {
                 Failure::Usage(error.to_string())
             }
+            error if error.may_have_taken_effect() => Failure::Unconfirmed(format!(
+                "{error}; it may have taken effect, and was not sent again: check before retrying"
+            )),
             other => Failure::Run(other.to_string()),
         }
     }

@@ -43,6 +43,10 @@ fn main() -> ExitCode {
             eprintln!("x-dm: {}", output::one_line(&message));
             ExitCode::FAILURE
         }
+        Err(Failure::Unconfirmed(message)) => {
+            eprintln!("x-dm: {}", output::one_line(&message));
+            ExitCode::from(3)
+        }
         Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
     }
 }
@@ -52,6 +56,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Events(args) => commands::events::run(args, context).await,
         Command::Event(args) => commands::event::run(args, context).await,
+        Command::Inbox(args) => commands::inbox::run(args, context).await,
+        Command::Delete(args) => commands::delete::run(args, context).await,
         Command::Conversations(args) => commands::conversations::run(args, context).await,
         Command::Conversation(args) => commands::conversation::run(args, context).await,
         Command::Tweetapi(TweetApiCommand::Conversation(args)) => {

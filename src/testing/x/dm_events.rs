@@ -34,10 +34,16 @@ fn serve(shared: &Shared, call: &Call) -> Response {
     let Some(conversation) = data.conversation(id) else {
         return not_found("dm_conversation", params::ID, id);
     };
+    walk(&data, conversation.events.iter().collect(), call, TOKENS)
+}
+
+/// One page of `events` (newest first), filtered by the call's event types,
+/// with tokens of prefix `tokens` both ways: what every list of DM events
+/// answers.
+pub(super) fn walk(data: &Dataset, events: Vec<&Value>, call: &Call, tokens: &str) -> Response {
     let types = call.list(params::EVENT_TYPES);
-    let events: Vec<&Value> = conversation
-        .events
-        .iter()
+    let events: Vec<&Value> = events
+        .into_iter()
         .filter(|event| {
             types.is_empty() || str_of(event, "event_type").is_some_and(|t| types.contains(&t))
         })
@@ -47,10 +53,10 @@ fn serve(shared: &Shared, call: &Call) -> Response {
         return refuse(call.operation, &call.token_refused());
     };
     let page = events.get(slice.start..slice.end).unwrap_or_default();
-    json_response(StatusCode::OK, &page_body(&data, page, call, &slice))
+    json_response(StatusCode::OK, &page_body(data, page, call, &slice, tokens))
 }
 
-fn page_body(data: &Dataset, page: &[&Value], call: &Call, slice: &Slice) -> Value {
+fn page_body(data: &Dataset, page: &[&Value], call: &Call, slice: &Slice, tokens: &str) -> Value {
     let (items, includes) = shaped(data, page, call);
     let mut body = Map::new();
     if !items.is_empty() {
@@ -58,10 +64,10 @@ fn page_body(data: &Dataset, page: &[&Value], call: &Call, slice: &Slice) -> Val
     }
     let mut meta = json!({ "result_count": page.len() });
     if let Some(next) = slice.next {
-        meta["next_token"] = json!(next.encode(TOKENS));
+        meta["next_token"] = json!(next.encode(tokens));
     }
     if let Some(previous) = slice.previous {
-        meta["previous_token"] = json!(previous.encode(TOKENS));
+        meta["previous_token"] = json!(previous.encode(tokens));
     }
     body.insert("meta".into(), meta);
     Value::Object(includes.into_body(body))

@@ -5,8 +5,11 @@
 
 mod chat_conversation;
 mod chat_conversations;
+mod delete_event;
 mod dm_event;
 mod dm_events;
+mod dm_events_with;
+mod inbox;
 mod media_append;
 mod send_message;
 pub(crate) mod shape;
@@ -28,6 +31,9 @@ pub(crate) static API: Api = Api {
     routes: &[
         dm_events::ROUTE,
         dm_event::ROUTE,
+        dm_events_with::ROUTE,
+        inbox::ROUTE,
+        delete_event::ROUTE,
         chat_conversations::ROUTE,
         chat_conversation::ROUTE,
         send_message::ROUTE,
@@ -93,6 +99,19 @@ fn not_found(resource_type: &str, parameter: &str, id: &str) -> Response {
             "resource_id": id,
             "type": format!("{PROBLEMS}/resource-not-found"),
             "status": 404,
+        }),
+    )
+}
+
+/// A problem of X's type `slug` (under the host the live API still uses).
+fn problem_of(status: StatusCode, slug: &str, title: &str, detail: &str) -> Response {
+    problem(
+        status,
+        &json!({
+            "title": title,
+            "type": format!("{PROBLEMS}/{slug}"),
+            "status": status.as_u16(),
+            "detail": detail,
         }),
     )
 }

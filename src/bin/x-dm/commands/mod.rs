@@ -3,7 +3,10 @@
 mod chat_selection;
 pub mod conversation;
 pub mod conversations;
+pub mod delete;
 mod dm_event_selection;
+mod dm_event_walk;
 pub mod event;
 pub mod events;
+pub mod inbox;
 pub mod tweetapi_conversation;
