@@ -772,3 +772,49 @@ async fn a_delete_whose_connection_breaks_exits_3_and_is_not_sent_again() {
     );
     assert_eq!(server.join().unwrap(), 1, "sent exactly once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_reads_standard_input_and_prints_the_new_ids() {
+    use std::io::Write as _;
+    let fake = FakeX::start().await.unwrap();
+    let mut command = against(&fake);
+    command
+        .args(["send", "--conversation", DEMO_CONVERSATION])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"from a pipe")
+            .unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let ids: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(ids["dm_conversation_id"], DEMO_CONVERSATION);
+    let data = fake.dataset();
+    let newest = &data.events(DEMO_CONVERSATION).unwrap()[0];
+    assert_eq!(newest["id"], ids["dm_event_id"]);
+    assert_eq!(newest["text"], "from a pipe");
+
+    let mut command = against(&fake);
+    command.args([
+        "group",
+        "create",
+        "--participants",
+        "9876543210",
+        "--text",
+        "x",
+    ]);
+    let output = run(command).await;
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a group needs two others: {output:?}"
+    );
+}

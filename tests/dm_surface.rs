@@ -179,3 +179,123 @@ async fn a_sent_message_is_in_the_inbox_and_with_its_recipient_until_deleted() {
         "{error:?}"
     );
 }
+
+fn text(text: &str) -> CreateMessageRequest {
+    CreateMessageRequest {
+        text: Some(text.into()),
+        attachments: Vec::new(),
+    }
+}
+
+fn group(
+    participants: &[&str],
+    message: CreateMessageRequest,
+) -> x_dm::x::types::CreateGroupRequest {
+    x_dm::x::types::CreateGroupRequest {
+        conversation_type: x_dm::x::types::NewConversationType::Group,
+        participant_ids: participants.iter().map(|p| (*p).to_owned()).collect(),
+        message,
+    }
+}
+
+#[tokio::test]
+async fn sends_to_a_user_and_group_starts_go_out_as_x_documents() {
+    let server = MockServer::start_async().await;
+    let to = server.mock(|when, then| {
+        when.method(POST)
+            .path(format!("/2/dm_conversations/with/{THEO}/messages"))
+            .json_body(serde_json::json!({"text": "hi"}));
+        then.status(201)
+            .header("content-type", "application/json")
+            .body(fixture(
+                "createDirectMessagesByParticipantId",
+                "201-sent.json",
+            ));
+    });
+    let start = server.mock(|when, then| {
+        when.method(POST)
+            .path("/2/dm_conversations")
+            .json_body(serde_json::json!({
+                "conversation_type": "Group",
+                "participant_ids": ["1", "2"],
+                "message": {"text": "welcome"}
+            }));
+        then.status(201)
+            .header("content-type", "application/json")
+            .body(fixture("createDirectMessagesConversation", "201-sent.json"));
+    });
+    let client = x_facade(&server);
+    client
+        .send_message_to(THEO, text("hi"))
+        .send()
+        .await
+        .unwrap();
+    let page = client
+        .create_group(group(&["1", "2"], text("welcome")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.items()[0].dm_conversation_id, "1582838449483636742");
+    to.assert();
+    start.assert();
+
+    // Refused before sending, naming the JSON path and the rule.
+    for (body, path) in [
+        (group(&["1"], text("x")), "$.participant_ids"),
+        (group(&["1", "two"], text("x")), "$.participant_ids[1]"),
+        (group(&["1", "2"], text("")), "$.message.text"),
+    ] {
+        let error = client.create_group(body).send().await.unwrap_err();
+        let x_dm::Error::InvalidInput(refused) = &error else {
+            panic!("expected InvalidInput, got {error:?}")
+        };
+        assert_eq!(refused.parameter, path);
+    }
+    let error = client
+        .send_message_to("theo", text("hi"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("`participant_id`"), "{error}");
+    to.assert_calls(1);
+    start.assert_calls(1);
+}
+
+#[tokio::test]
+async fn a_first_message_starts_the_conversation_and_a_group_gets_its_own() {
+    let fake = FakeX::start().await.unwrap();
+    let client = Client::builder(ACCESS_TOKEN)
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    let stranger = "1999999999999999999";
+    assert!(
+        client.dm_events_with(stranger).send().await.is_err(),
+        "no conversation yet"
+    );
+    let sent = client
+        .send_message_to(stranger, text("nice to meet you"))
+        .send()
+        .await
+        .unwrap();
+    let with = client.dm_events_with(stranger).send().await.unwrap();
+    assert_eq!(with.items().len(), 1);
+    assert_eq!(with.items()[0].id, sent.items()[0].dm_event_id);
+
+    let started = client
+        .create_group(group(&[THEO, stranger], text("welcome, both")))
+        .send()
+        .await
+        .unwrap();
+    let created = &started.items()[0];
+    let group_events = client
+        .dm_events(&created.dm_conversation_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(group_events.items()[0].id, created.dm_event_id);
+    assert_eq!(
+        group_events.items()[0].text.as_deref(),
+        Some("welcome, both")
+    );
+}

@@ -251,6 +251,46 @@ impl Dataset {
         self.conversation(&format!("{a}-{b}"))
     }
 
+    /// The id of the one-to-one conversation with `user`, started (empty)
+    /// if the account has none yet, as X starts it on a first message.
+    pub(crate) fn direct_conversation_id(&mut self, user: &str) -> String {
+        if let Some(existing) = self.direct_conversation(user) {
+            return existing.id.clone();
+        }
+        let (a, b) = match (user.parse::<u64>(), ME.parse::<u64>()) {
+            (Ok(other), Ok(me)) if other < me => (user, ME),
+            _ => (ME, user),
+        };
+        let id = format!("{a}-{b}");
+        self.conversations.push(Conversation {
+            id: id.clone(),
+            group: false,
+            participants: vec![ME.to_owned(), user.to_owned()],
+            muted: false,
+            events: Vec::new(),
+        });
+        id
+    }
+
+    /// Starts a group of the account and `others`, and returns its id: a
+    /// snowflake of the write count, so that the same writes give the same
+    /// ids.
+    pub(crate) fn start_group(&mut self, others: &[String]) -> String {
+        let id = snowflake(self.clock_ms, self.writes);
+        self.clock_ms += WRITE_STEP_MS;
+        self.writes += 1;
+        let mut participants = vec![ME.to_owned()];
+        participants.extend(others.iter().filter(|o| *o != ME).cloned());
+        self.conversations.push(Conversation {
+            id: id.clone(),
+            group: true,
+            participants,
+            muted: false,
+            events: Vec::new(),
+        });
+        id
+    }
+
     /// Deletes the event `id` if the account sent it.
     pub(crate) fn delete_event(&mut self, id: &str) -> Deleted {
         for conversation in &mut self.conversations {

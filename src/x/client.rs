@@ -112,6 +112,30 @@ impl Client {
         )
     }
 
+    /// Sends a message to a user, in the one-to-one conversation with them
+    /// (which X starts on a first message). Never sent twice: see
+    /// [`send_message`](Self::send_message).
+    pub fn send_message_to(
+        &self,
+        participant_id: impl AsRef<str>,
+        message: types::CreateMessageRequest,
+    ) -> Request<operations::CreateDirectMessagesByParticipantId> {
+        Request::<operations::CreateDirectMessagesByParticipantId>::new(
+            self,
+            participant_id,
+            message,
+        )
+    }
+
+    /// Starts a group conversation with its first message. Never sent
+    /// twice: see [`send_message`](Self::send_message).
+    pub fn create_group(
+        &self,
+        group: types::CreateGroupRequest,
+    ) -> Request<operations::CreateDirectMessagesConversation> {
+        Request::<operations::CreateDirectMessagesConversation>::new(self, group)
+    }
+
     /// Sends one chunk of a chunked media upload, as `multipart/form-data`
     /// with the `media` bytes and their `segment_index`.
     pub fn append_media_upload(

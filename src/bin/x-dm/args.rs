@@ -81,6 +81,11 @@ pub enum Command {
     Inbox(commands::inbox::Args),
     /// Delete a DM event you sent.
     Delete(commands::delete::Args),
+    /// Send a message, once.
+    Send(commands::send::Args),
+    /// Group conversations.
+    #[command(subcommand)]
+    Group(GroupCommand),
     /// Read DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),
@@ -97,6 +102,13 @@ pub struct Amount {
     /// Export every item, following every page.
     #[arg(long)]
     pub all: bool,
+}
+
+/// `x-dm group ...`.
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Start a group conversation with its first message.
+    Create(commands::group_create::Args),
 }
 
 /// `x-dm tweetapi ...`.

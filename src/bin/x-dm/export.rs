@@ -147,6 +147,20 @@ pub fn one<P: ExportPage>(page: &P, context: &Context) -> Result<(), Failure> {
     Ok(out.finish()?)
 }
 
+/// Writes a write's answer (`{"deleted":true}`, the new message's ids) as
+/// one JSON line, to the context's file or standard output.
+pub fn answer(raw: Option<&Bytes>, context: &Context) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let raw = raw.cloned().unwrap_or_default();
+    let mut out: Box<dyn io::Write> = match &context.output {
+        Some(path) => Box::new(File::create(path)?),
+        None => Box::new(io::stdout().lock()),
+    };
+    out.write_all(&x_dm::compact_json(&raw))?;
+    out.write_all(b"\n")?;
+    Ok(out.flush()?)
+}
+
 /// Runs an export from `pages`, resuming from the checkpoint if there is one.
 pub async fn run<'a, P: ExportPage>(
     plan: Plan,

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, TweetApiCommand};
+use crate::args::{Cli, Command, GroupCommand, TweetApiCommand};
 use crate::context::Context;
 use crate::export::Failure;
 
@@ -58,6 +58,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Event(args) => commands::event::run(args, context).await,
         Command::Inbox(args) => commands::inbox::run(args, context).await,
         Command::Delete(args) => commands::delete::run(args, context).await,
+        Command::Send(args) => commands::send::run(args, context).await,
+        Command::Group(GroupCommand::Create(args)) => {
+            commands::group_create::run(args, context).await
+        }
         Command::Conversations(args) => commands::conversations::run(args, context).await,
         Command::Conversation(args) => commands::conversation::run(args, context).await,
         Command::Tweetapi(TweetApiCommand::Conversation(args)) => {

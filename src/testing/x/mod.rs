@@ -5,6 +5,7 @@
 
 mod chat_conversation;
 mod chat_conversations;
+mod create_group;
 mod delete_event;
 mod dm_event;
 mod dm_events;
@@ -12,6 +13,7 @@ mod dm_events_with;
 mod inbox;
 mod media_append;
 mod send_message;
+mod send_message_to;
 pub(crate) mod shape;
 
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
@@ -37,6 +39,8 @@ pub(crate) static API: Api = Api {
         chat_conversations::ROUTE,
         chat_conversation::ROUTE,
         send_message::ROUTE,
+        send_message_to::ROUTE,
+        create_group::ROUTE,
         media_append::ROUTE,
     ],
     authorize,

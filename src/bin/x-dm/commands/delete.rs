@@ -1,9 +1,7 @@
 //! `x-dm delete <EVENT_ID>`: delete a DM event the user sent.
 
-use std::io::Write;
-
 use crate::context::Context;
-use crate::export::Failure;
+use crate::export::{self, Failure};
 
 /// `x-dm delete <EVENT_ID>`.
 #[derive(Debug, clap::Args)]
@@ -16,12 +14,5 @@ pub struct Args {
 pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
     let client = context.x_client()?;
     let page = client.delete_dm_event(&args.event_id).send().await?;
-    let answer = page.raw_items().first().cloned().unwrap_or_default();
-    let mut out: Box<dyn Write> = match &context.output {
-        Some(path) => Box::new(std::fs::File::create(path)?),
-        None => Box::new(std::io::stdout().lock()),
-    };
-    out.write_all(&x_dm::compact_json(&answer))?;
-    out.write_all(b"\n")?;
-    Ok(out.flush()?)
+    export::answer(page.raw_items().first(), &context)
 }

@@ -8,5 +8,8 @@ mod dm_event_selection;
 mod dm_event_walk;
 pub mod event;
 pub mod events;
+pub mod group_create;
 pub mod inbox;
+mod message;
+pub mod send;
 pub mod tweetapi_conversation;
