@@ -80,16 +80,16 @@ pub enum Error {
 
 impl Error {
     /// Whether the request may have taken effect although it failed: a send
-    /// (or another request that is not idempotent) whose connection broke
-    /// after it was written, or that the server failed with a 5xx. Such a
-    /// request is never sent twice by the client; the caller decides.
+    /// (or another request that is not idempotent) whose connection broke or
+    /// timed out after it was written, or whose 2xx answer did not decode.
+    /// Such a request is never sent twice by the client; the caller decides.
+    /// An error the API answered (a 4xx or 5xx) says it was not carried out.
     pub fn may_have_taken_effect(&self) -> bool {
         match self {
             Error::Transport {
                 may_have_taken_effect,
                 ..
             } => *may_have_taken_effect,
-            Error::Api(error) => error.may_have_taken_effect,
             Error::Decode {
                 may_have_taken_effect,
                 ..

@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use crate::engine::transport::{Exchange, Repeat};
+use crate::engine::transport::Exchange;
 use crate::engine::{FromResponse, Paged, RateLimits, Response};
 use crate::problem::ApiError;
 use crate::x::types::{ChatConversation, DmEvent, Expansions};
@@ -56,7 +56,7 @@ fn decode_everything(status: u16, body: &[u8]) {
     let error = ApiError::from_body(status, body, &["dm.read"]);
     let _ = error.to_string();
     let _ = error.retry_after_secs();
-    let _ = exchange(status, body.to_vec()).error(&["dm.read"], Repeat::BeforeSent);
+    let _ = exchange(status, body.to_vec()).error(&["dm.read"]);
 }
 
 /// JSON values up to a few levels deep, with the keys the decoders look for
@@ -112,7 +112,7 @@ proptest! {
         }
         let limits = RateLimits::from_headers(&exchange.headers);
         let _ = limits.exhausted_until();
-        let _ = exchange.error(&[], Repeat::Safe).to_string();
+        let _ = exchange.error(&[]).to_string();
     }
 
     #[test]

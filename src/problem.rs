@@ -36,10 +36,6 @@ pub struct ApiError {
     pub attempts: u32,
     /// The rate-limit windows the response described.
     pub rate_limits: RateLimits,
-    /// Whether a request that is not idempotent may have taken effect
-    /// before the server failed (a 5xx or 408 to a send): check before
-    /// sending it again.
-    pub may_have_taken_effect: bool,
 }
 
 /// How much of a body goes into an error, in characters.
@@ -69,7 +65,6 @@ impl ApiError {
             },
             attempts: 1,
             rate_limits: RateLimits::default(),
-            may_have_taken_effect: false,
         };
         let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
             error.excerpt = Some(excerpt(body));

@@ -329,14 +329,13 @@ fn reset_time(headers: &HeaderMap, body: &[u8]) -> Option<DateTime<Utc>> {
 impl Exchange {
     /// The error a non-2xx response describes.
     ///
-    /// For a request that is not idempotent, a 5xx or 408 may have taken
-    /// effect before the server failed, and the error says so.
-    pub fn error(&self, scopes: &'static [&'static str], repeat: Repeat) -> Error {
+    /// An answer, even a 5xx, is not ambiguous: the server says it did not
+    /// carry the request out. Only a failure with no answer may leave a
+    /// write done.
+    pub fn error(&self, scopes: &'static [&'static str]) -> Error {
         let mut error = ApiError::from_body(self.status.as_u16(), &self.body, scopes);
         error.attempts = self.attempts;
         error.rate_limits = self.rate_limits;
-        error.may_have_taken_effect = repeat == Repeat::BeforeSent
-            && (self.status.is_server_error() || self.status == StatusCode::REQUEST_TIMEOUT);
         if self.status == StatusCode::TOO_MANY_REQUESTS {
             Error::RateLimited {
                 reset: reset_time(&self.headers, &self.body),
@@ -390,7 +389,7 @@ pub(crate) async fn execute(
     let repeat = Repeat::of(operation);
     let exchange = send(connection.http(), session, operation.name, request, repeat).await?;
     if !exchange.status.is_success() {
-        return Err(exchange.error(operation.scopes, repeat));
+        return Err(exchange.error(operation.scopes));
     }
     Ok(Response {
         status: exchange.status.as_u16(),
