@@ -302,3 +302,39 @@ async fn a_first_message_starts_the_conversation_and_a_group_gets_its_own() {
         Some("welcome, both")
     );
 }
+
+#[tokio::test]
+async fn the_dm_problem_types_of_2173_are_typed_under_either_host() {
+    let server = MockServer::start_async().await;
+    let body = fixture(
+        "createDirectMessagesByParticipantId",
+        "403-recipient-blocks-sender-2173.json",
+    );
+    let x_host = server.mock(|when, then| {
+        when.method(POST)
+            .path(format!("/2/dm_conversations/with/{THEO}/messages"));
+        then.status(403)
+            .header("content-type", "application/problem+json")
+            .body(body.clone());
+    });
+    let error = x_facade(&server)
+        .send_message_to(THEO, text("hi"))
+        .send()
+        .await
+        .unwrap_err();
+    let x_dm::Error::Api(problem) = &error else {
+        panic!("expected Api, got {error:?}")
+    };
+    assert_eq!(problem.kind, x_dm::ProblemKind::DmRecipientBlocksSender);
+    assert!(!error.may_have_taken_effect());
+    x_host.assert();
+    let old_host = "https://api.twitter.com/2/problems/dm-duplicate";
+    assert_eq!(
+        x_dm::ProblemKind::from_type_uri(old_host),
+        x_dm::ProblemKind::DmDuplicate
+    );
+    assert_eq!(
+        x_dm::ProblemKind::from_type_uri("https://api.x.com/2/problems/recipient-not-messageable"),
+        x_dm::ProblemKind::RecipientNotMessageable
+    );
+}

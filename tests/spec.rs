@@ -10,8 +10,9 @@ fn load(name: &str) -> Value {
     serde_norway::from_str(&text).unwrap()
 }
 
-/// Every problem type the X docs list, across spec versions 2.112 to 2.167
-/// and the response-codes guide.
+/// Every problem type the X docs list, across spec versions 2.112 to 2.173
+/// and the response-codes guide (`recipient-not-messageable` from 2.169, the
+/// `dm-*` types from 2.173).
 const DOCUMENTED_PROBLEM_TYPES: &[&str] = &[
     "client-disconnected",
     "client-forbidden",
@@ -35,6 +36,50 @@ const DOCUMENTED_PROBLEM_TYPES: &[&str] = &[
     "streaming-connection",
     "unsupported-authentication",
     "usage-capped",
+    "recipient-not-messageable",
+    "dm-bad-attachment",
+    "dm-bad-cta",
+    "dm-bad-custom-profile",
+    "dm-bad-media",
+    "dm-bad-quick-reply",
+    "dm-bad-url",
+    "dm-conversation-name-too-long",
+    "dm-conversation-not-found",
+    "dm-duplicate",
+    "dm-inactive-device",
+    "dm-not-delivered",
+    "dm-not-found",
+    "dm-not-owner",
+    "dm-participant-not-added",
+    "dm-participant-not-found",
+    "dm-participant-restricted",
+    "dm-participant-unavailable",
+    "dm-rate-limited",
+    "dm-recipient-blocks-sender",
+    "dm-recipient-cannot-receive",
+    "dm-recipient-encrypted-unavailable",
+    "dm-recipient-not-accepting",
+    "dm-recipient-not-found",
+    "dm-recipient-restricts-groups",
+    "dm-recipient-unavailable",
+    "dm-request-in-progress",
+    "dm-safety-limited",
+    "dm-safety-rejected",
+    "dm-sender-blocks-recipient",
+    "dm-sender-declined-dms",
+    "dm-sender-dms-closed",
+    "dm-sender-encrypted-unavailable",
+    "dm-sender-not-in-conversation",
+    "dm-sender-not-permitted",
+    "dm-sender-not-verified",
+    "dm-sender-phone-required",
+    "dm-sender-read-only",
+    "dm-sender-unavailable",
+    "dm-text-empty",
+    "dm-text-too-long",
+    "dm-too-few-participants",
+    "dm-too-many-participants",
+    "dm-unsupported-message",
 ];
 
 fn strings(value: &Value) -> BTreeSet<String> {
