@@ -282,14 +282,37 @@ impl<E: Endpoint> Request<E>
 where
     E::Output: Paged,
 {
+    /// What leads on from a page of this request, in its direction: the
+    /// token the next request takes, or `None` at the last page (no token,
+    /// an empty one, or `has_more` false). [`pages`](Self::pages) follows
+    /// it; a caller that saves its place (a checkpoint) reads it too.
+    pub fn continuation(&self) -> impl Fn(&E::Output) -> Option<String> + Send + Sync + 'static {
+        let direction = self.direction;
+        let pagination = E::operation().pagination.as_ref();
+        move |page: &E::Output| {
+            let pagination = pagination?;
+            if let Some(field) = pagination.has_more
+                && page.has_more(field) == Some(false)
+            {
+                return None;
+            }
+            let field = match direction {
+                Direction::Older => pagination.next,
+                Direction::Newer => pagination.previous?,
+            };
+            page.token(field)
+                .filter(|token| !token.is_empty())
+                .map(str::to_owned)
+        }
+    }
+
     /// Every page from the starting one on, following the tokens the
     /// operation's `x-pagination` names. Nothing is requested before the
     /// stream is polled; a token that comes back ends it with
     /// [`Error::PaginationLoop`].
     pub fn pages(self) -> BoxStream<'static, Result<E::Output, Error>> {
         let start = self.start.clone();
-        let direction = self.direction;
-        let pagination = E::operation().pagination.as_ref();
+        let continuation = self.continuation();
         paginate::pages(
             start,
             self.read_ahead,
@@ -300,21 +323,7 @@ where
                     request.fetch(token, origin).await
                 }
             },
-            move |page: &E::Output| {
-                let pagination = pagination?;
-                if let Some(field) = pagination.has_more
-                    && page.has_more(field) == Some(false)
-                {
-                    return None;
-                }
-                let field = match direction {
-                    Direction::Older => pagination.next,
-                    Direction::Newer => pagination.previous?,
-                };
-                page.token(field)
-                    .filter(|token| !token.is_empty())
-                    .map(str::to_owned)
-            },
+            continuation,
         )
         .boxed()
     }

@@ -110,8 +110,6 @@ pub trait ExportPage {
     fn rows(&self, names: &mut Names, table: bool) -> Vec<Row>;
     /// The partial errors the page carried, and what it left out.
     fn warnings(&self) -> Vec<String>;
-    /// The token of the page to follow, or `None` at the end.
-    fn continuation(&self) -> Option<String>;
 }
 
 /// User handles seen so far, by id, for the table's sender column.
@@ -162,8 +160,12 @@ pub fn answer(raw: Option<&Bytes>, context: &Context) -> Result<(), Failure> {
 }
 
 /// Runs an export from `pages`, resuming from the checkpoint if there is one.
+///
+/// `continuation` is the request's own reading of what leads on from a page
+/// (`Request::continuation`), which the checkpoint saves.
 pub async fn run<'a, P: ExportPage>(
     plan: Plan,
+    continuation: impl Fn(&P) -> Option<String>,
     pages: impl FnOnce(Option<String>) -> BoxStream<'a, Result<P, x_dm::Error>>,
     progress: &Progress,
 ) -> Result<(), Failure> {
@@ -236,7 +238,7 @@ pub async fn run<'a, P: ExportPage>(
         output.page(page.body(), &fresh)?;
         state.items_written += fresh.len() as u64;
         state.previous_ids = ids;
-        state.next_token = page.continuation();
+        state.next_token = continuation(&page);
         state.done = reached || state.next_token.is_none();
         if state.done {
             // Closed before the checkpoint says done, so that a kill in
@@ -327,13 +329,6 @@ impl ExportPage for Page<DmEvent> {
         let left_out = Page::warnings(self).iter().map(ToString::to_string);
         self.errors().iter().map(describe).chain(left_out).collect()
     }
-
-    fn continuation(&self) -> Option<String> {
-        // An empty token ends the walk, as the engine reads it.
-        self.next_token()
-            .filter(|token| !token.is_empty())
-            .map(str::to_owned)
-    }
 }
 
 impl ExportPage for Page<ChatConversation> {
@@ -378,16 +373,6 @@ impl ExportPage for Page<ChatConversation> {
         let left_out = Page::warnings(self).iter().map(ToString::to_string);
         self.errors().iter().map(describe).chain(left_out).collect()
     }
-
-    fn continuation(&self) -> Option<String> {
-        match self.meta().has_more {
-            Some(false) => None,
-            _ => self
-                .next_token()
-                .filter(|token| !token.is_empty())
-                .map(str::to_owned),
-        }
-    }
 }
 
 impl ExportPage for TweetApiPage {
@@ -426,15 +411,5 @@ impl ExportPage for TweetApiPage {
             .iter()
             .map(ToString::to_string)
             .collect()
-    }
-
-    fn continuation(&self) -> Option<String> {
-        match self.has_more() {
-            Some(false) => None,
-            _ => self
-                .next_token()
-                .filter(|token| !token.is_empty())
-                .map(str::to_owned),
-        }
     }
 }

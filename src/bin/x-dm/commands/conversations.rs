@@ -44,5 +44,11 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
         checkpoint: None,
         output: context.output.clone(),
     };
-    export::run(plan, |_| request.pages(), &context.progress).await
+    export::run(
+        plan,
+        request.continuation(),
+        |_| request.pages(),
+        &context.progress,
+    )
+    .await
 }

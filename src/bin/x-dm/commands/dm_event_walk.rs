@@ -65,6 +65,7 @@ macro_rules! export_dm_events {
         };
         $crate::export::run(
             plan,
+            request.continuation(),
             |start| match start {
                 Some(token) => request.pagination_token(token).pages(),
                 None => request.pages(),

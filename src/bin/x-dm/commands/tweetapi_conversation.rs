@@ -45,6 +45,7 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
     };
     export::run(
         plan,
+        request.continuation(),
         |start| match start {
             Some(cursor) => request.cursor(cursor).pages(),
             None => request.pages(),
