@@ -72,7 +72,6 @@ fn param(param: &Param) -> TokenStream {
     let location = match param.location {
         Location::Path => quote!(crate::engine::Location::Path),
         Location::Query => quote!(crate::engine::Location::Query),
-        Location::Header => quote!(crate::engine::Location::Header),
     };
     let required = param.required;
     let secret = param.secret;

@@ -31,8 +31,6 @@ pub enum Location {
     Path,
     /// The query string.
     Query,
-    /// A request header.
-    Header,
 }
 
 /// The Rust type a facade setter takes.
@@ -227,6 +225,16 @@ fn operation(doc: &Document, id: &str, at: &spec::OperationAt<'_>) -> Result<Ope
         if braced && !whole {
             return Err(format!(
                 "the path segment `{segment}` mixes a parameter with text, which the client does not build yet"
+            ));
+        }
+        let named = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+        if let Some(name) = named
+            && !params
+                .iter()
+                .any(|p| p.name == name && p.location == Location::Path)
+        {
+            return Err(format!(
+                "the path names `{{{name}}}`, which is no path parameter"
             ));
         }
     }
@@ -724,6 +732,12 @@ components:
         let mixed = SPEC.replace("/2/media/{key}:", "/2/media/{key}.jpg:");
         let error = operations(&Document::from_yaml(&mixed).unwrap()).unwrap_err();
         assert!(error.contains("mixes a parameter"), "{error}");
+        let unnamed = SPEC.replace("/2/media/{key}:", "/2/media/{name}:");
+        let error = operations(&Document::from_yaml(&unnamed).unwrap()).unwrap_err();
+        assert!(
+            error.contains("`{name}`, which is no path parameter"),
+            "{error}"
+        );
         let inline = SPEC.replace(
             "schema: { $ref: \"#/components/schemas/NewThing\" }",
             "schema: { type: object }",

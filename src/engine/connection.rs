@@ -22,11 +22,6 @@ struct Inner {
 }
 
 impl Connection {
-    /// A connection sending through `http` to `base_url`.
-    pub fn new(http: reqwest::Client, session: Session, base_url: reqwest::Url) -> Self {
-        Self::with_credentials(http, session, base_url, Vec::new())
-    }
-
     /// A connection that also fills the parameters marked `x-credential`.
     pub fn with_credentials(
         http: reqwest::Client,

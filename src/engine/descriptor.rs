@@ -8,8 +8,6 @@ pub enum Location {
     Path,
     /// The query string.
     Query,
-    /// A request header.
-    Header,
 }
 
 /// One constraint from a schema.

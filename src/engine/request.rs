@@ -10,7 +10,7 @@ use futures::stream::BoxStream;
 use serde_json::Value;
 
 use super::connection::Connection;
-use super::descriptor::{Endpoint, Location, Operation};
+use super::descriptor::{Endpoint, Location, Operation, Param};
 use super::join::Item;
 use super::output::{Cache, FromResponse, Multipart, Paged, Split};
 use super::transport::{self, Payload};
@@ -189,13 +189,15 @@ impl<E: Endpoint> Request<E> {
             for part in operation.path.trim_start_matches('/').split('/') {
                 match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
                     Some(name) => {
-                        let index = operation.index_of(name).unwrap_or(usize::MAX);
-                        let value = (index < operation.params.len())
-                            .then(|| value(index))
-                            .flatten()
-                            .unwrap_or_default();
-                        check_segment(name, value)?;
-                        segments.push(value);
+                        // codegen refuses a `{name}` that is no path parameter.
+                        let Some(index) = operation.index_of(name) else {
+                            return Err(
+                                InvalidParameter::new(name, "is not a parameter", None).into()
+                            );
+                        };
+                        let given = value(index).unwrap_or_default();
+                        check_segment(&operation.params[index], given)?;
+                        segments.push(given);
                     }
                     None => {
                         segments.push(part);
@@ -333,7 +335,7 @@ where
 /// another path: empty, `.` or `..` (which URLs resolve away), or one with
 /// a control character (which URLs drop). Whatever else it holds is
 /// percent-encoded into its one segment.
-fn check_segment(name: &'static str, value: &str) -> Result<(), InvalidParameter> {
+fn check_segment(param: &'static Param, value: &str) -> Result<(), InvalidParameter> {
     let refused = if value.is_empty() {
         Some("must not be empty")
     } else if value == "." || value == ".." {
@@ -344,11 +346,10 @@ fn check_segment(name: &'static str, value: &str) -> Result<(), InvalidParameter
         None
     };
     match refused {
-        Some(rule) => Err(InvalidParameter::new(
-            name,
-            rule,
-            Some(value.escape_debug().to_string()),
-        )),
+        Some(rule) => {
+            let shown = (!param.secret).then(|| value.escape_debug().to_string());
+            Err(InvalidParameter::new(param.name, rule, shown))
+        }
         None => Ok(()),
     }
 }
@@ -365,5 +366,29 @@ where
     /// fetched.
     pub fn items(self) -> BoxStream<'static, Result<ItemOf<E::Output>, Error>> {
         paginate::items(self.pages(), <E::Output as Split>::split).boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SECRET: Param = Param {
+        name: "token",
+        location: Location::Path,
+        required: true,
+        secret: true,
+        credential: None,
+        rules: &[],
+        legacy: false,
+        legacy_values: &[],
+    };
+
+    #[test]
+    fn a_refused_secret_path_value_is_not_repeated() {
+        let refused = check_segment(&SECRET, "hunter2\n").unwrap_err();
+        assert_eq!(refused.value, None);
+        assert!(!refused.to_string().contains("hunter2"), "{refused}");
+        assert!(check_segment(&SECRET, "fine").is_ok());
     }
 }

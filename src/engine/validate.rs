@@ -79,14 +79,12 @@ pub fn check_url(
             .iter()
             .find(|(name, _)| name == param.name)
             .map(|(_, value)| value.clone()),
-        // Headers are set by the client from its credentials.
-        Location::Header => None,
     };
     for param in operation.params {
         match value_of(param) {
             Some(value) if Some(param.name) == exempt => check_kind(param, &value)?,
             Some(value) => check_value(param, &value)?,
-            None if param.required && param.location != Location::Header => {
+            None if param.required => {
                 return Err(refuse(param, "is required".to_owned(), None));
             }
             None => {}

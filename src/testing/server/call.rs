@@ -155,8 +155,7 @@ impl Call {
             }
         }
         for param in operation.params {
-            // Headers carry credentials, which the API's own check covers.
-            let given = param.location == Location::Header || call.value(param.name).is_some();
+            let given = call.value(param.name).is_some();
             let refused = refusals
                 .iter()
                 .any(|r| r.parameter.as_deref() == Some(param.name));
