@@ -6,7 +6,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::fault_server::{FaultServer, Step};
+use common::fault_server::{FaultServer, Step, quick_client};
 use common::{ACCESS_TOKEN, API_KEY, AUTH_TOKEN};
 use futures::TryStreamExt;
 use serde_json::json;
@@ -18,18 +18,7 @@ const SECRETS: [&str; 4] = [ACCESS_TOKEN, API_KEY, AUTH_TOKEN, PROXY_PASSWORD];
 
 /// Fast retries and short rate-limit waits, so the suite stays quick.
 fn client(server: &FaultServer) -> Client {
-    Client::builder(ACCESS_TOKEN)
-        .base_url(&server.base_url)
-        .retry(
-            RetryPolicy::attempts(3)
-                .with_delays(Duration::from_millis(10), Duration::from_millis(40)),
-        )
-        .rate_limit_policy(RateLimitPolicy::Wait {
-            max_wait: Duration::from_secs(5),
-        })
-        .timeout(Duration::from_millis(500))
-        .build()
-        .unwrap()
+    quick_client(&server.base_url)
 }
 
 fn tweetapi(server: &FaultServer) -> TweetApiClient {

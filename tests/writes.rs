@@ -4,32 +4,17 @@
 
 mod common;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use common::ACCESS_TOKEN;
-use common::fault_server::{FaultServer, Step};
+use common::fault_server::{FaultServer, Step, quick_client};
 use futures::TryStreamExt;
 use x_dm::engine::Multipart;
 use x_dm::x::types::{CreateMessageRequest, MessageAttachment};
-use x_dm::{Client, Error, RateLimitPolicy, RetryPolicy};
+use x_dm::{Client, Error};
 
 const CONVERSATION: &str = "1582103724607971328-1613565123466371072";
 const SENT: &str = r#"{"data":{"dm_conversation_id":"1582103724607971328-1613565123466371072","dm_event_id":"1600000000000000001"}}"#;
-
-fn client(base_url: &str) -> Client {
-    Client::builder(ACCESS_TOKEN)
-        .base_url(base_url)
-        .retry(
-            RetryPolicy::attempts(3)
-                .with_delays(Duration::from_millis(10), Duration::from_millis(40)),
-        )
-        .rate_limit_policy(RateLimitPolicy::Wait {
-            max_wait: Duration::from_secs(5),
-        })
-        .timeout(Duration::from_millis(500))
-        .build()
-        .unwrap()
-}
 
 fn message(text: &str) -> CreateMessageRequest {
     CreateMessageRequest {
@@ -47,7 +32,7 @@ fn attachment(media_id: &str) -> MessageAttachment {
 #[tokio::test]
 async fn a_send_goes_out_as_a_json_post_and_comes_back_as_a_page() {
     let server = FaultServer::start(vec![Step::status(201, SENT)]).await;
-    let page = client(&server.base_url)
+    let page = quick_client(&server.base_url)
         .send_message(CONVERSATION, message("hello"))
         .send()
         .await
@@ -75,7 +60,7 @@ async fn a_send_the_server_failed_is_not_sent_again_and_did_not_take_effect() {
         Step::status(201, SENT),
     ])
     .await;
-    let error = client(&server.base_url)
+    let error = quick_client(&server.base_url)
         .send_message(CONVERSATION, message("hello"))
         .send()
         .await
@@ -96,7 +81,7 @@ async fn a_send_the_server_failed_is_not_sent_again_and_did_not_take_effect() {
 #[tokio::test]
 async fn a_send_whose_connection_broke_after_writing_is_not_retried() {
     let server = FaultServer::start(vec![Step::Drop, Step::status(201, SENT)]).await;
-    let error = client(&server.base_url)
+    let error = quick_client(&server.base_url)
         .send_message(CONVERSATION, message("hello"))
         .send()
         .await
@@ -127,7 +112,7 @@ async fn a_send_that_never_connected_is_retried_and_did_not_take_effect() {
         .local_addr()
         .unwrap()
         .port();
-    let error = client(&format!("http://127.0.0.1:{port}"))
+    let error = quick_client(&format!("http://127.0.0.1:{port}"))
         .send_message(CONVERSATION, message("hello"))
         .send()
         .await
@@ -160,7 +145,7 @@ async fn a_send_refused_with_a_429_is_waited_out_and_sent_once_more() {
         Step::status(201, SENT),
     ])
     .await;
-    let page = client(&server.base_url)
+    let page = quick_client(&server.base_url)
         .send_message(CONVERSATION, message("hello"))
         .send()
         .await
@@ -172,7 +157,7 @@ async fn a_send_refused_with_a_429_is_waited_out_and_sent_once_more() {
 #[tokio::test]
 async fn a_bad_body_is_refused_before_sending_naming_its_json_path() {
     let server = FaultServer::start(vec![Step::status(201, SENT)]).await;
-    let client = client(&server.base_url);
+    let client = quick_client(&server.base_url);
 
     let mut bad_id = message("hi");
     bad_id.attachments = vec![attachment("not-a-number")];
@@ -235,7 +220,7 @@ async fn a_media_chunk_goes_out_as_multipart_form_data() {
         "application/octet-stream",
         &b"\x00\x01binary"[..],
     );
-    let page = client(&server.base_url)
+    let page = quick_client(&server.base_url)
         .append_media_upload("1880028106020515840", chunk)
         .send()
         .await
@@ -282,7 +267,7 @@ async fn streams_own_their_client_and_can_be_spawned() {
 #[tokio::test]
 async fn a_send_whose_2xx_answer_does_not_decode_took_effect() {
     let server = FaultServer::start(vec![Step::status(201, r#"{"data":{"dm_event_id":7}}"#)]).await;
-    let error = client(&server.base_url)
+    let error = quick_client(&server.base_url)
         .send_message(CONVERSATION, message("hello"))
         .send()
         .await
@@ -297,7 +282,7 @@ async fn a_send_whose_2xx_answer_does_not_decode_took_effect() {
 #[tokio::test]
 async fn a_read_that_fails_never_may_have_taken_effect() {
     let server = FaultServer::start(vec![Step::Drop]).await;
-    let error = client(&server.base_url)
+    let error = quick_client(&server.base_url)
         .dm_events(CONVERSATION)
         .send()
         .await
@@ -313,7 +298,7 @@ async fn a_read_that_fails_never_may_have_taken_effect() {
     );
 
     let server = FaultServer::start(vec![Step::status(200, r#"{"data":7}"#)]).await;
-    let error = client(&server.base_url)
+    let error = quick_client(&server.base_url)
         .dm_events(CONVERSATION)
         .send()
         .await
@@ -325,7 +310,7 @@ async fn a_read_that_fails_never_may_have_taken_effect() {
 #[tokio::test]
 async fn a_path_value_the_url_would_change_is_refused_before_sending() {
     let server = FaultServer::start(vec![Step::status(201, SENT)]).await;
-    let client = client(&server.base_url);
+    let client = quick_client(&server.base_url);
     for (value, rule) in [
         ("", "must not be empty"),
         ("..", "must not be `.` or `..`"),
@@ -349,7 +334,7 @@ async fn errors_null_in_a_page_reads_as_none() {
         r#"{"data":[{"id":"1","event_type":"MessageCreate"}],"errors":null,"includes":null,"meta":null}"#,
     )])
     .await;
-    let page = client(&server.base_url)
+    let page = quick_client(&server.base_url)
         .dm_events(CONVERSATION)
         .send()
         .await

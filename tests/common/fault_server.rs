@@ -70,6 +70,23 @@ pub struct Seen {
     pub at: SystemTime,
 }
 
+/// An X client for a fault server: fast retries (3 attempts), rate-limit
+/// waits of up to 5 s and a 500 ms timeout, so that a suite stays quick.
+pub fn quick_client(base_url: &str) -> x_dm::Client {
+    x_dm::Client::builder(super::ACCESS_TOKEN)
+        .base_url(base_url)
+        .retry(
+            x_dm::RetryPolicy::attempts(3)
+                .with_delays(Duration::from_millis(10), Duration::from_millis(40)),
+        )
+        .rate_limit_policy(x_dm::RateLimitPolicy::Wait {
+            max_wait: Duration::from_secs(5),
+        })
+        .timeout(Duration::from_millis(500))
+        .build()
+        .unwrap()
+}
+
 /// A running fault server.
 pub struct FaultServer {
     pub base_url: String,
