@@ -265,3 +265,21 @@ fn the_generated_tweetapi_builder_never_shows_its_secrets() {
         "non-secret parameters still show: {shown}"
     );
 }
+
+#[tokio::test]
+async fn a_chat_conversation_given_as_uid_colon_uid_is_sent_as_uid_dash_uid() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method(GET)
+            .path("/2/chat/conversations/1582103724607971328-1613565123466371072");
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(fixture("getChatConversation", "200-group-object-2167.json"));
+    });
+    common::x_facade(&server)
+        .conversation("1582103724607971328:1613565123466371072")
+        .send()
+        .await
+        .unwrap();
+    mock.assert();
+}

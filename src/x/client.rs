@@ -149,7 +149,7 @@ impl Client {
     /// One Chat conversation. The `uid:uid` form that Chat events carry is
     /// sent as `uid-uid`.
     pub fn conversation(&self, conversation_id: impl AsRef<str>) -> ChatConversationRequest {
-        let id = conversation_id.as_ref().replacen(':', "-", 1);
+        let id = super::ids::chat_path_form(conversation_id.as_ref());
         Request::<operations::GetChatConversation>::new(self, id)
     }
 }

@@ -67,11 +67,7 @@ pub struct ChatConversationId(String);
 impl ChatConversationId {
     /// Checks `id` against the pattern of the Chat conversation endpoint's `id`.
     pub fn new(id: impl Into<String>) -> Result<Self, InvalidParameter> {
-        let id = id.into();
-        let id = match id.split_once(':') {
-            Some((a, b)) => format!("{a}-{b}"),
-            None => id,
-        };
+        let id = chat_path_form(&id.into());
         check_id(GetChatConversation::operation(), &id)?;
         Ok(Self(id))
     }
@@ -149,6 +145,12 @@ macro_rules! id_traits {
 }
 
 id_traits!(DmConversationId, ChatConversationId);
+
+/// A Chat conversation id as paths take it: the `uid:uid` form that Chat
+/// events carry is sent as `uid-uid`.
+pub(crate) fn chat_path_form(id: &str) -> String {
+    id.replacen(':', "-", 1)
+}
 
 /// Checks `id` against the rules of the operation's one path parameter, the
 /// conversation id, as the spec declares them.
