@@ -96,9 +96,9 @@ fn param(param: &Param) -> TokenStream {
 fn body(body: &Body) -> TokenStream {
     let content_type = &body.content_type;
     let required = body.required;
-    let rules = body.rules.iter().map(|BodyRule { path, required, rules }| {
+    let rules = body.rules.iter().map(|BodyRule { path, required, secret, rules }| {
         let rules = rules.iter().map(rule);
-        quote!(crate::engine::BodyRule { path: #path, required: #required, rules: &[#(#rules),*] })
+        quote!(crate::engine::BodyRule { path: #path, required: #required, secret: #secret, rules: &[#(#rules),*] })
     });
     quote! {
         ::core::option::Option::Some(crate::engine::Body {

@@ -110,6 +110,8 @@ pub struct BodyRule {
     pub path: String,
     /// Whether the place must be present when its parent is.
     pub required: bool,
+    /// `format: password`: its value is never shown.
+    pub secret: bool,
     /// What its value must satisfy.
     pub rules: Vec<Rule>,
 }

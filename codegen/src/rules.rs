@@ -138,10 +138,12 @@ fn walk(
         resolved.insert("items".into(), doc.resolve(items)?.clone());
     }
     let rules = of(&resolved).map_err(|e| format!("body `{path}`: {e}"))?;
-    if !path.is_empty() && (required || !rules.is_empty()) {
+    let secret = object.get("format").and_then(Value::as_str) == Some("password");
+    if !path.is_empty() && (required || secret || !rules.is_empty()) {
         out.push(BodyRule {
             path: path.to_owned(),
             required,
+            secret,
             rules,
         });
     }
@@ -245,6 +247,7 @@ components:
       properties:
         text: { type: string, minLength: 1, maxLength: 10000 }
         note: { type: string }
+        pin: { type: string, format: password }
     Attachment:
       type: object
       required: [media_id]
@@ -259,6 +262,9 @@ components:
             .iter()
             .map(|r| (r.path.as_str(), r.required, r.rules.len()))
             .collect();
+        assert!(got.iter().any(|r| r.path == "pin" && r.secret), "{got:?}");
+        assert!(got.iter().all(|r| r.secret == (r.path == "pin")));
+        let paths: Vec<_> = paths.into_iter().filter(|(p, ..)| *p != "pin").collect();
         assert_eq!(
             paths,
             [

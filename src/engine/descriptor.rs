@@ -79,6 +79,8 @@ pub struct BodyRule {
     pub path: &'static str,
     /// Whether the place must be present when its parent is.
     pub required: bool,
+    /// Declared `format: password`: its value never appears in an error.
+    pub secret: bool,
     /// What its value must satisfy.
     pub rules: &'static [Rule],
 }

@@ -13,7 +13,7 @@ use std::sync::{Arc, LazyLock, RwLock};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
-use super::descriptor::{Location, Operation, Param, Rule};
+use super::descriptor::{BodyRule, Location, Operation, Param, Rule};
 
 /// A parameter or body value that breaks a rule of the spec. Nothing was sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,7 +145,7 @@ pub fn check_body(operation: &Operation, body: Option<&Value>) -> Result<(), Inv
             &mut |at, value| match value {
                 None if rule.required => Err(InvalidParameter::new(at, "is required", None)),
                 None => Ok(()),
-                Some(value) => check_json(at, rule.rules, value),
+                Some(value) => check_json(at, rule, value),
             },
         )?;
     }
@@ -193,8 +193,8 @@ fn visit(
     Ok(())
 }
 
-fn check_json(at: String, rules: &[Rule], value: &Value) -> Result<(), InvalidParameter> {
-    for rule in rules {
+fn check_json(at: String, place: &BodyRule, value: &Value) -> Result<(), InvalidParameter> {
+    for rule in place.rules {
         let broken = match (*rule, value) {
             (Rule::Range { min, max }, Value::Number(n)) => n
                 .as_i64()
@@ -215,11 +215,8 @@ fn check_json(at: String, rules: &[Rule], value: &Value) -> Result<(), InvalidPa
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            return Err(InvalidParameter::new(
-                at,
-                describe(rule),
-                Some(excerpt(&shown)),
-            ));
+            let shown = (!place.secret).then(|| excerpt(&shown));
+            return Err(InvalidParameter::new(at, describe(rule), shown));
         }
     }
     Ok(())
@@ -361,7 +358,7 @@ fn refuse(param: &Param, rule: String, value: Option<String>) -> InvalidParamete
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::descriptor::{Body, BodyRule};
+    use crate::engine::descriptor::Body;
 
     static OP: Operation = Operation {
         id: "createThing",
@@ -397,11 +394,19 @@ mod tests {
                 BodyRule {
                     path: "text",
                     required: true,
+                    secret: false,
                     rules: &[Rule::MaxLength(5)],
+                },
+                BodyRule {
+                    path: "pin",
+                    required: false,
+                    secret: true,
+                    rules: &[Rule::Pattern("^[0-9]{4,6}$")],
                 },
                 BodyRule {
                     path: "attachments[].media_id",
                     required: true,
+                    secret: false,
                     rules: &[Rule::Pattern("^[0-9]+$")],
                 },
             ],
@@ -452,5 +457,15 @@ mod tests {
         assert_eq!(error.rule, "must be at most 5 characters long");
         assert!(check_body(&OP, None).is_err(), "the body is required");
         assert!(check_body(&OP, Some(&serde_json::json!({"text": "ok"}))).is_ok());
+        let error = check_body(
+            &OP,
+            Some(&serde_json::json!({"text": "ok", "pin": "hunter2"})),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (error.parameter.as_ref(), error.value.as_deref()),
+            ("$.pin", None)
+        );
+        assert!(!error.to_string().contains("hunter2"), "{error}");
     }
 }
