@@ -5,6 +5,7 @@ mod checkpoint;
 mod commands;
 mod context;
 mod export;
+mod media_sink;
 mod output;
 mod progress;
 
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, GroupCommand, TweetApiCommand};
+use crate::args::{Cli, Command, GroupCommand, MediaCommand, TweetApiCommand};
 use crate::context::Context;
 use crate::export::Failure;
 
@@ -64,6 +65,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Conversations(args) => commands::conversations::run(args, context).await,
         Command::Conversation(args) => commands::conversation::run(args, context).await,
+        Command::Media(MediaCommand::Download(args)) => {
+            commands::media_download::run(args, context).await
+        }
         Command::Tweetapi(TweetApiCommand::Conversation(args)) => {
             commands::tweetapi_conversation::run(args, context).await
         }

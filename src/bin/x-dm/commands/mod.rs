@@ -10,6 +10,7 @@ pub mod event;
 pub mod events;
 pub mod group_create;
 pub mod inbox;
+pub mod media_download;
 mod message;
 pub mod send;
 pub mod tweetapi_conversation;
