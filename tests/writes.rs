@@ -189,6 +189,32 @@ async fn a_bad_body_is_refused_before_sending_naming_its_json_path() {
         "{error}"
     );
 
+    let empty = CreateMessageRequest {
+        text: None,
+        attachments: Vec::new(),
+    };
+    let error = client
+        .send_message(CONVERSATION, empty.clone())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid body at `$`: must have at least one of: text, attachments"
+    );
+    let group = x_dm::x::types::CreateGroupRequest {
+        conversation_type: x_dm::x::types::NewConversationType::Group,
+        participant_ids: vec!["1".into(), "2".into()],
+        message: empty,
+    };
+    let error = client.create_group(group).send().await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("`$.message`: must have at least one of"),
+        "{error}"
+    );
+
     let error = client
         .send_message(CONVERSATION, message(""))
         .send()

@@ -169,6 +169,10 @@ fn strip_tree(value: &mut Value) {
                         map.remove(*keyword);
                     }
                 }
+                // "At least one of these fields" is a check, not a type.
+                if crate::rules::any_field(map).is_some() {
+                    map.remove("anyOf");
+                }
             }
             map.values_mut().for_each(strip_tree);
         }

@@ -30,6 +30,9 @@ pub enum Rule {
     MaxItems(u64),
     /// `enum` of a value, or of each item of an array.
     OneOf(Vec<String>),
+    /// `anyOf` of `required` lists, one field each: an object that must have
+    /// at least one of these fields (a message's text or attachments).
+    AnyField(Vec<String>),
 }
 
 /// Keywords that no check implements yet.
@@ -84,6 +87,9 @@ pub fn of(schema: &Map<String, Value>) -> Result<Vec<Rule>, String> {
         .and_then(|items| items.get("enum"))
         .or_else(|| schema.get("enum"))
         .and_then(Value::as_array);
+    if let Some(fields) = any_field(schema) {
+        rules.push(Rule::AnyField(fields));
+    }
     if let Some(values) = allowed {
         rules.push(Rule::OneOf(
             values
@@ -94,6 +100,24 @@ pub fn of(schema: &Map<String, Value>) -> Result<Vec<Rule>, String> {
         ));
     }
     Ok(rules)
+}
+
+/// The fields of an `anyOf` whose every alternative only requires one
+/// field, the way JSON Schema says "at least one of these".
+pub(crate) fn any_field(schema: &Map<String, Value>) -> Option<Vec<String>> {
+    schema
+        .get("anyOf")?
+        .as_array()?
+        .iter()
+        .map(|alternative| {
+            let alternative = alternative.as_object()?;
+            let required = alternative.get("required")?.as_array()?;
+            match (alternative.len(), required.as_slice()) {
+                (1, [field]) => field.as_str().map(str::to_owned),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// How deep a body schema is walked; bodies are shallow, and a recursive
@@ -139,7 +163,8 @@ fn walk(
     }
     let rules = of(&resolved).map_err(|e| format!("body `{path}`: {e}"))?;
     let secret = object.get("format").and_then(Value::as_str) == Some("password");
-    if !path.is_empty() && (required || secret || !rules.is_empty()) {
+    // The body itself has a place only for its rules (`anyOf` of fields).
+    if (!path.is_empty() && (required || secret)) || !rules.is_empty() {
         out.push(BodyRule {
             path: path.to_owned(),
             required,
@@ -183,6 +208,23 @@ mod tests {
 
     fn rules(schema: Value) -> Result<Vec<Rule>, String> {
         of(schema.as_object().unwrap())
+    }
+
+    #[test]
+    fn an_any_of_single_required_fields_is_one_rule_and_other_any_ofs_none() {
+        let got = rules(serde_json::json!({
+            "type": "object", "anyOf": [{"required": ["text"]}, {"required": ["attachments"]}]
+        }))
+        .unwrap();
+        assert_eq!(
+            got,
+            [Rule::AnyField(vec!["text".into(), "attachments".into()])]
+        );
+        let shapes = rules(serde_json::json!({
+            "anyOf": [{"required": ["a", "b"]}, {"type": "string"}]
+        }))
+        .unwrap();
+        assert!(shapes.is_empty(), "{shapes:?}");
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub enum Rule {
     MaxItems(usize),
     /// `enum` of a value, or of each item of an array.
     OneOf(&'static [&'static str]),
+    /// An object that must have at least one of these fields.
+    AnyField(&'static [&'static str]),
 }
 
 /// A parameter of an operation and its rules.

@@ -44,7 +44,7 @@ impl InvalidParameter {
 
 impl fmt::Display for InvalidParameter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.parameter.starts_with("$.") {
+        if self.parameter == "$" || self.parameter.starts_with("$.") {
             write!(f, "invalid body at `{}`: {}", self.parameter, self.rule)?;
         } else {
             write!(f, "invalid parameter `{}`: {}", self.parameter, self.rule)?;
@@ -137,6 +137,10 @@ pub fn check_body(operation: &Operation, body: Option<&Value>) -> Result<(), Inv
         return Ok(());
     };
     for rule in spec.rules {
+        if rule.path.is_empty() {
+            check_json("$".to_owned(), rule, body)?;
+            continue;
+        }
         let segments: Vec<&str> = rule.path.split('.').collect();
         visit(
             body,
@@ -208,6 +212,12 @@ fn check_json(at: String, place: &BodyRule, value: &Value) -> Result<(), Invalid
             (Rule::OneOf(allowed), Value::Array(items)) => items
                 .iter()
                 .any(|item| item.as_str().is_none_or(|s| !allowed.contains(&s))),
+            // An empty list holds nothing, as a missing one.
+            (Rule::AnyField(fields), Value::Object(object)) => !fields.iter().any(|field| {
+                object
+                    .get(*field)
+                    .is_some_and(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+            }),
             _ => false,
         };
         if broken {
@@ -215,7 +225,8 @@ fn check_json(at: String, place: &BodyRule, value: &Value) -> Result<(), Invalid
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            let shown = (!place.secret).then(|| excerpt(&shown));
+            // An object may hold secrets of its own; its path says enough.
+            let shown = (!place.secret && !value.is_object()).then(|| excerpt(&shown));
             return Err(InvalidParameter::new(at, describe(rule), shown));
         }
     }
@@ -299,6 +310,8 @@ fn check_rules(
             Rule::MaxItems(n) => items.len() > n,
             Rule::OneOf(allowed) if is_list => items.iter().any(|item| !allowed.contains(item)),
             Rule::OneOf(allowed) => !allowed.contains(&value),
+            // A parameter is text, never an object with fields.
+            Rule::AnyField(_) => false,
         };
         if broken {
             let shown = (!param.secret).then(|| value.to_owned());
@@ -348,6 +361,7 @@ fn describe(rule: &Rule) -> String {
         Rule::MinItems(n) => format!("must list at least {n} value(s)"),
         Rule::MaxItems(n) => format!("must list at most {n} value(s)"),
         Rule::OneOf(allowed) => format!("must be one of: {}", allowed.join(", ")),
+        Rule::AnyField(fields) => format!("must have at least one of: {}", fields.join(", ")),
     }
 }
 

@@ -60,14 +60,6 @@ pub(super) fn message_of(
                 format!("is not a message: {error}"),
             ))
         })?;
-    // X requires one or the other; the spec says so only in words.
-    if message.text.is_none() && message.attachments.is_empty() {
-        return Err(refused(Refusal::body(
-            None,
-            None,
-            "must have a text, an attachment or both",
-        )));
-    }
     let data = shared.store.snapshot();
     let mut keys = Vec::new();
     for (index, attachment) in message.attachments.iter().enumerate() {
