@@ -1360,30 +1360,42 @@ async fn a_media_chunk_is_taken_as_multipart_and_a_bad_one_refused() {
         "deterministic"
     );
 
+    // What the spec's rules refuse never leaves the client.
+    let before = fake.requests();
     for (body, parameter) in [
-        (chunk("1000"), "segment_index"),
-        (chunk("first"), "segment_index"),
+        (chunk("10000"), "$.segment_index"),
         (
             Multipart::new().file("media", "c.bin", "application/octet-stream", &b"x"[..]),
-            "segment_index",
+            "$.segment_index",
         ),
-        (Multipart::new().text("segment_index", "0"), "media"),
+        (Multipart::new().text("segment_index", "0"), "$.media"),
     ] {
-        let Error::Api(error) = append(&fake, body).await.unwrap_err() else {
-            panic!("not an API error")
+        let error = client(&fake)
+            .append_media_upload("1880028106020515840", body)
+            .send()
+            .await
+            .unwrap_err();
+        let Error::InvalidInput(refused) = &error else {
+            panic!("not refused: {error}")
         };
-        assert_eq!(
-            (error.status, error.kind),
-            (400, ProblemKind::InvalidRequest)
-        );
-        assert!(
-            error.fields["errors"][0]["parameters"]
-                .get(parameter)
-                .is_some(),
-            "{:?}",
-            error.fields
-        );
+        assert_eq!(refused.parameter, parameter);
     }
+    assert_eq!(fake.requests(), before, "nothing sent");
+    // What only the server judges: an index that is not a number.
+    let Error::Api(error) = append(&fake, chunk("first")).await.unwrap_err() else {
+        panic!("not an API error")
+    };
+    assert_eq!(
+        (error.status, error.kind),
+        (400, ProblemKind::InvalidRequest)
+    );
+    assert!(
+        error.fields["errors"][0]["parameters"]
+            .get("segment_index")
+            .is_some(),
+        "{:?}",
+        error.fields
+    );
     let Error::Api(unknown) = client(&fake)
         .append_media_upload("1880028106020515840", chunk("0"))
         .send()

@@ -403,7 +403,10 @@ fn body(doc: &Document, raw: &Value) -> Result<Body, String> {
         .next()
         .ok_or("a request body without a media type")?;
     let schema = media.get("schema").cloned().unwrap_or(Value::Null);
-    let rules = if content_type.starts_with("application/json") {
+    // A form's fields are checked as the JSON object of its parts.
+    let rules = if content_type.starts_with("application/json")
+        || content_type.starts_with("multipart/form-data")
+    {
         rules::of_body(doc, &schema)?
     } else {
         Vec::new()

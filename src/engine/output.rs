@@ -152,6 +152,23 @@ impl Multipart {
         self
     }
 
+    /// The fields as the spec's body rules read them: a text field that is
+    /// a whole number as a number, other text as a string, a file as
+    /// present (no rule reads its bytes).
+    pub(crate) fn checkable(&self) -> serde_json::Value {
+        let fields = self.parts.iter().map(|part| {
+            let value = match (&part.file_name, std::str::from_utf8(&part.bytes)) {
+                (None, Ok(text)) => match text.parse::<i64>() {
+                    Ok(number) => serde_json::Value::from(number),
+                    Err(_) => serde_json::Value::from(text),
+                },
+                _ => serde_json::Value::Bool(true),
+            };
+            (part.name.clone(), value)
+        });
+        serde_json::Value::Object(fields.collect())
+    }
+
     /// The body and its `Content-Type`, with a boundary that no part holds.
     pub(crate) fn encode(&self) -> (Bytes, String) {
         let mut boundary = format!("x-dm-{:016x}", fastrand::u64(..));

@@ -257,6 +257,7 @@ impl<E: Endpoint> Request<E> {
                 })
             }
             Some(Ok(Body::Multipart(form))) => {
+                validate::check_body(operation, Some(&form.checkable()))?;
                 let (bytes, content_type) = form.encode();
                 Some(Payload {
                     content_type,
