@@ -14,6 +14,7 @@ pub(crate) mod explain;
 pub(crate) mod hooks;
 pub(crate) mod http;
 mod join;
+pub mod oauth1;
 pub(crate) mod lenient;
 pub(crate) mod nulls;
 pub(crate) mod options;
@@ -21,14 +22,19 @@ mod output;
 pub(crate) mod paginate;
 mod policy;
 mod rate_limit;
+mod refresh;
 pub(crate) mod raw;
 mod request;
 mod session;
+mod token;
 pub(crate) mod transport;
 pub mod validate;
 pub mod wire;
 
 pub use auth::Credentials;
+pub use oauth1::OAuth1;
+pub use refresh::{MIN_REFRESH_AHEAD, Refresh, RefreshingToken};
+pub use token::{FileTokenStore, TokenSet, TokenStore};
 pub use compact::compact_json;
 pub use connection::{Connected, Connection};
 pub use descriptor::{
