@@ -149,7 +149,9 @@ pub enum AuthError {
 
     /// The redirect's `state` is not this login's: it may come from another
     /// login, or from someone else. Nothing was exchanged.
-    #[error("the redirect's state does not match this login's; nothing was exchanged, start the login again")]
+    #[error(
+        "the redirect's state does not match this login's; nothing was exchanged, start the login again"
+    )]
     StateMismatch,
 
     /// The redirect carries no code: the user declined, or the URL was cut.

@@ -15,8 +15,9 @@ pub mod tweetapi;
 pub mod x;
 
 pub use engine::{
-    Credentials, Direction, FileTokenStore, OAuth1, RefreshingToken, TokenSet, TokenStore, InvalidParameter, RateLimit, RateLimitPolicy, RateLimits, Request,
-    RetryPolicy, Session, Wait, WaitObserver, WaitReason, Warning, compact_json, validate, wire,
+    Credentials, Direction, FileTokenStore, InvalidParameter, OAuth1, RateLimit, RateLimitPolicy,
+    RateLimits, RefreshingToken, Request, RetryPolicy, Session, TokenSet, TokenStore, Wait,
+    WaitObserver, WaitReason, Warning, compact_json, validate, wire,
 };
 pub use error::{AuthError, Error};
 pub use problem::{ApiError, ProblemKind};

@@ -23,7 +23,10 @@ pub struct Credentials(Kind);
 
 #[derive(Clone)]
 enum Kind {
-    Header { name: HeaderName, value: HeaderValue },
+    Header {
+        name: HeaderName,
+        value: HeaderValue,
+    },
     Refreshing(RefreshingToken),
     OAuth1(Arc<OAuth1>),
 }
@@ -48,7 +51,11 @@ impl Used {
 impl Credentials {
     /// An OAuth 2.0 user-context access token, sent as a bearer token.
     pub fn bearer(access_token: &str) -> Result<Self, Error> {
-        Self::header(AUTHORIZATION, &format!("Bearer {access_token}"), "access token")
+        Self::header(
+            AUTHORIZATION,
+            &format!("Bearer {access_token}"),
+            "access token",
+        )
     }
 
     /// A TweetAPI key, sent as `X-API-Key`.
@@ -174,7 +181,10 @@ mod tests {
         assert!(headers[AUTHORIZATION].is_sensitive());
         let oauth1 = Credentials::oauth1(OAuth1::new("key", "c-secret", "t-secret-0", "ts-secret"));
         let shown = format!("{oauth1:?}");
-        assert!(!shown.contains("secret-") && !shown.contains("c-secret"), "{shown}");
+        assert!(
+            !shown.contains("secret-") && !shown.contains("c-secret"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -201,7 +211,10 @@ mod signing_tests {
         let url = reqwest::Url::parse("https://api.x.com/2/dm_events?max_results=5").unwrap();
         let mut request = reqwest::Request::new(reqwest::Method::GET, url.clone());
         credentials.apply(&mut request).await.unwrap();
-        let header = request.headers()[AUTHORIZATION].to_str().unwrap().to_owned();
+        let header = request.headers()[AUTHORIZATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
         let fields = super::super::oauth1::parse_authorization(&header).unwrap();
         let field = |name: &str| {
             fields
@@ -219,6 +232,11 @@ mod signing_tests {
             credential.signature("GET", &url, &[], &nonce)
         );
         assert!(!header.contains("secret"), "{header}");
-        assert!(!credentials.renew_after_unauthorized(&Used(None)).await.unwrap());
+        assert!(
+            !credentials
+                .renew_after_unauthorized(&Used(None))
+                .await
+                .unwrap()
+        );
     }
 }

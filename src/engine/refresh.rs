@@ -117,7 +117,10 @@ impl RefreshingToken {
     /// After a 401 to a request sent with the access token `sent`: renews,
     /// unless another request renewed it already since. Whether the request
     /// is worth sending again.
-    pub(crate) async fn renew_after_unauthorized(&self, sent: &SecretString) -> Result<bool, Error> {
+    pub(crate) async fn renew_after_unauthorized(
+        &self,
+        sent: &SecretString,
+    ) -> Result<bool, Error> {
         let mut state = self.state.lock().await;
         if state.tokens.access_token().expose_secret() != sent.expose_secret() {
             return Ok(true);
@@ -193,11 +196,7 @@ mod tests {
         let tokens = TokenSet::new("access-0")
             .with_refresh_token("refresh-0")
             .expiring_in(Duration::from_secs(30));
-        RefreshingToken::new(
-            tokens,
-            Counter::default(),
-        )
-        .on_refresh(move |tokens: &TokenSet| {
+        RefreshingToken::new(tokens, Counter::default()).on_refresh(move |tokens: &TokenSet| {
             store
                 .lock()
                 .unwrap()

@@ -143,7 +143,11 @@ impl TokenSet {
     pub fn from_json(json: &str) -> Result<Self, String> {
         let stored: Stored = serde_json::from_str(json).map_err(|error| {
             // serde_json quotes what it could not read; say where instead.
-            format!("not a token set (line {}, column {})", error.line(), error.column())
+            format!(
+                "not a token set (line {}, column {})",
+                error.line(),
+                error.column()
+            )
         })?;
         Ok(Self {
             access_token: SecretString::from(stored.access_token),
@@ -239,9 +243,7 @@ impl FileTokenStore {
     /// Deletes the file; no file is no error.
     pub fn delete(&self) -> Result<(), Error> {
         match std::fs::remove_file(&self.path) {
-            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-                Err(self.failed(&error))
-            }
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(self.failed(&error)),
             _ => Ok(()),
         }
     }
@@ -361,7 +363,10 @@ mod tests {
     fn debug_shows_no_token() {
         let shown = format!("{:?}", tokens());
         assert!(!shown.contains("secret"), "{shown}");
-        assert!(shown.contains("dm.read") && shown.contains("client-1"), "{shown}");
+        assert!(
+            shown.contains("dm.read") && shown.contains("client-1"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -375,12 +380,18 @@ mod tests {
         let original = tokens();
         assert!(back.expires_at().is_some());
         assert_eq!(
-            TokenSet::from_json(&original.to_json()).unwrap().expires_at(),
+            TokenSet::from_json(&original.to_json())
+                .unwrap()
+                .expires_at(),
             original.expires_at()
         );
         assert_eq!(back.scopes(), ["dm.read", "offline.access"]);
-        let error = TokenSet::from_json(r#"{"access_token": 12, "x": "leaky-secret"}"#).unwrap_err();
-        assert!(!error.contains("leaky") && error.contains("line 1"), "{error}");
+        let error =
+            TokenSet::from_json(r#"{"access_token": 12, "x": "leaky-secret"}"#).unwrap_err();
+        assert!(
+            !error.contains("leaky") && error.contains("line 1"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -434,7 +445,10 @@ mod tests {
 
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let error = store.load().unwrap_err().to_string();
-        assert!(error.contains("chmod 600") && error.contains("default.json"), "{error}");
+        assert!(
+            error.contains("chmod 600") && error.contains("default.json"),
+            "{error}"
+        );
         assert!(!error.contains("access-2"), "{error}");
 
         store.delete().unwrap();

@@ -7,6 +7,7 @@ mod ids;
 mod includes;
 mod join;
 pub mod normalize;
+pub mod oauth;
 mod page;
 
 pub use client::{Client, ClientBuilder};
