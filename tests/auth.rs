@@ -27,6 +27,7 @@ async fn log_in(fake: &FakeX, app: &App) -> TokenSet {
     let login = app
         .login("http://127.0.0.1:1/callback", DEFAULT_SCOPES)
         .unwrap();
+    x_dm::connect::install_tls_provider();
     let browser = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
