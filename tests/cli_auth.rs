@@ -59,6 +59,8 @@ fn stored(config: &Path) -> TokenSet {
 
 /// Starts `command` and reads its standard error up to the authorize URL,
 /// which stands on a line of its own.
+// The child is handed back, and `finish` waits for it.
+#[allow(clippy::zombie_processes)]
 async fn start_login(mut command: Command) -> (Child, BufReader<ChildStderr>, String, String) {
     tokio::task::spawn_blocking(move || {
         let mut child = command
@@ -71,7 +73,10 @@ async fn start_login(mut command: Command) -> (Child, BufReader<ChildStderr>, St
         let mut before = String::new();
         loop {
             let mut line = String::new();
-            assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no URL: {before}");
+            if stderr.read_line(&mut line).unwrap() == 0 {
+                let status = child.wait().unwrap();
+                panic!("{status}, and no URL: {before}");
+            }
             if line.starts_with("http") {
                 return (child, stderr, line.trim().to_owned(), before);
             }
