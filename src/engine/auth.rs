@@ -112,6 +112,12 @@ impl Credentials {
         }
     }
 
+    /// Whether a 401 may be cured by renewing the credential, so that a
+    /// request is worth keeping a copy of to send again.
+    pub(crate) fn renews(&self) -> bool {
+        matches!(self.0, Kind::Refreshing(_))
+    }
+
     /// After a 401 to a request sent with `used`: whether the credential was
     /// renewed (now, or by another request since), so that sending the
     /// request again may succeed.

@@ -78,7 +78,11 @@ pub(crate) async fn exec(
     let _ = transport::preflight(session, operation.name).await;
     let repeat = Repeat::of(operation);
     let used = Used::from_headers(request.headers());
-    let again = request.try_clone();
+    let again = session
+        .credentials
+        .renews()
+        .then(|| request.try_clone())
+        .flatten();
     let send = |request| transport::send(client, session, operation.name, request, repeat);
     let mut exchange = send(request)
         .await

@@ -20,7 +20,7 @@ use crate::{AuthError, Error};
 pub const MIN_REFRESH_AHEAD: Duration = Duration::from_secs(60);
 
 /// Trades a token set's refresh token for a new set, at an API's token
-/// endpoint (for X, [`crate::x::oauth::App`]).
+/// endpoint (each API's module has one: X's is `x::oauth::App`).
 pub trait Refresh: Send + Sync {
     /// The new set. `current` holds a refresh token.
     fn refresh<'a>(&'a self, current: &'a TokenSet) -> BoxFuture<'a, Result<TokenSet, Error>>;
@@ -31,7 +31,9 @@ pub trait Refresh: Send + Sync {
 ///
 /// - before a request, when it expires within the margin (60 s at least);
 /// - after a 401 to a request sent with it, once; the request is then sent
-///   again once.
+///   again once. X's 401 does not tell an expired token from a revoked one
+///   ("invalid or missing authentication credentials"), and renewing is the
+///   one cure for either, so any 401 counts; a second 401 is the answer.
 ///
 /// One renewal at a time: tasks that find the token due wait for the one
 /// renewal under way and use its result. Each new set is handed to the

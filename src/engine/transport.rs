@@ -388,7 +388,11 @@ pub(crate) async fn execute(
     }
     let repeat = Repeat::of(operation);
     let used = session.credentials.apply(&mut request).await?;
-    let again = request.try_clone();
+    let again = session
+        .credentials
+        .renews()
+        .then(|| request.try_clone())
+        .flatten();
     let mut exchange = send(connection.http(), session, operation.name, request, repeat).await?;
     if let Some(again) = again.filter(|_| exchange.status == StatusCode::UNAUTHORIZED)
         && let Some(again) = reauthorized(session, &used, again).await?
