@@ -498,7 +498,12 @@ async fn no_token_secret_or_verifier_reaches_the_logs_at_trace() {
         .with_client_secret("conf-secret-xyz")
         .with_base_url(&fake.base_url())
         .unwrap();
-    let tokens = log_in(&fake, &app).await;
+    let login = app
+        .login("http://127.0.0.1:1/callback", DEFAULT_SCOPES)
+        .unwrap();
+    let redirect = fake.approve(login.authorize_url().as_str()).unwrap();
+    let code = login.code(&redirect).unwrap();
+    let tokens = login.finish(&redirect).await.unwrap();
     let (token, _) = refreshing(&app, tokens.clone().with_expires_at(chrono::Utc::now()));
     let client = client(&fake, &token);
     client.dm_events(DEMO_CONVERSATION).send().await.unwrap();
@@ -514,6 +519,7 @@ async fn no_token_secret_or_verifier_reaches_the_logs_at_trace() {
         renewed.access_token().clone(),
         renewed.refresh_token().unwrap().clone(),
         SecretString::from("conf-secret-xyz"),
+        code,
     ];
     for secret in &secrets {
         assert!(

@@ -111,3 +111,18 @@ pub fn client_id_of(tokens: &TokenSet) -> Result<String, Failure> {
             )
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_name_that_is_not_a_plain_file_name_is_refused() {
+        for name in ["", "../elsewhere", "a/b", "with space", &"x".repeat(65)] {
+            let Err(Failure::Usage(message)) = Profile::named(name) else {
+                panic!("{name:?} was taken");
+            };
+            assert!(message.contains("--profile"), "{message}");
+        }
+    }
+}
