@@ -97,7 +97,7 @@ impl RefreshingToken {
     /// Renews the token now, whatever its expiry, and saves the new set.
     pub async fn refresh_now(&self) -> Result<TokenSet, Error> {
         let mut state = self.state.lock().await;
-        self.renew(&mut state).await?;
+        self.renew(&mut state, false).await?;
         Ok(state.tokens.clone())
     }
 
@@ -109,7 +109,7 @@ impl RefreshingToken {
         // decides, and its 401 says what is wrong.
         if due && state.tokens.refresh_token().is_some() {
             tracing::debug!("access token due for renewal");
-            self.renew(&mut state).await?;
+            self.renew(&mut state, true).await?;
         } else if state.unsaved {
             self.save(&mut state)?;
         }
@@ -131,11 +131,23 @@ impl RefreshingToken {
             return Ok(false);
         }
         tracing::debug!("access token refused; renewing it once");
-        self.renew(&mut state).await?;
+        self.renew(&mut state, true).await?;
         Ok(true)
     }
 
-    async fn renew(&self, state: &mut State) -> Result<(), Error> {
+    /// Renews the token; or, `unless_stored` and the store holding a newer
+    /// set that is not due (another process renewed), takes that one.
+    async fn renew(&self, state: &mut State, unless_stored: bool) -> Result<(), Error> {
+        if let Some(stored) = self.newer_in_store(state)? {
+            state.tokens = state.tokens.renewed_by(stored);
+            if unless_stored && !state.tokens.expires_within(self.ahead, Utc::now()) {
+                tracing::info!(
+                    expires_at = ?state.tokens.expires_at(),
+                    "access token renewed elsewhere; taken from the store"
+                );
+                return Ok(());
+            }
+        }
         if state.tokens.refresh_token().is_none() {
             return Err(AuthError::NoRefreshToken.into());
         }
@@ -148,6 +160,18 @@ impl RefreshingToken {
             "access token renewed"
         );
         self.save(state)
+    }
+
+    /// What the store holds, if it is not what this token holds: a set
+    /// saved there since by someone else. A set not yet saved here is newer
+    /// than anything there.
+    fn newer_in_store(&self, state: &State) -> Result<Option<TokenSet>, Error> {
+        let Some(store) = self.store.as_ref().filter(|_| !state.unsaved) else {
+            return Ok(None);
+        };
+        Ok(store.newest()?.filter(|stored| {
+            stored.access_token().expose_secret() != state.tokens.access_token().expose_secret()
+        }))
     }
 
     fn save(&self, state: &mut State) -> Result<(), Error> {
@@ -179,12 +203,15 @@ mod tests {
     #[derive(Default)]
     struct Counter {
         calls: AtomicU64,
+        /// The refresh tokens it was handed.
+        seen: Arc<StdMutex<Vec<String>>>,
     }
 
     impl Refresh for Counter {
         fn refresh<'a>(&'a self, current: &'a TokenSet) -> BoxFuture<'a, Result<TokenSet, Error>> {
             Box::pin(async move {
-                assert!(current.refresh_token().is_some());
+                let refresh = current.refresh_token().unwrap().expose_secret().to_owned();
+                self.seen.lock().unwrap().push(refresh);
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
                 Ok(TokenSet::new(format!("access-{n}"))
@@ -288,6 +315,59 @@ mod tests {
         // The set renewed first is kept, not renewed again and lost.
         assert_eq!(access.expose_secret(), "access-1");
         assert_eq!(token.refreshes(), 1);
+    }
+
+    /// A store another process writes to, as a file store shared by two
+    /// programs is.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<StdMutex<Option<TokenSet>>>);
+
+    impl TokenStore for Shared {
+        fn save(&self, tokens: &TokenSet) -> Result<(), Error> {
+            *self.0.lock().unwrap() = Some(tokens.clone());
+            Ok(())
+        }
+
+        fn newest(&self) -> Result<Option<TokenSet>, Error> {
+            Ok(self.0.lock().unwrap().clone())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_set_another_process_renewed_is_taken_from_the_store_not_renewed_again() {
+        let store = Shared::default();
+        let old = TokenSet::new("access-0")
+            .with_refresh_token("refresh-0")
+            .expiring_in(Duration::from_secs(30));
+        store.save(&old).unwrap();
+        let counter = Counter::default();
+        let seen = Arc::clone(&counter.seen);
+        let token = RefreshingToken::new(old, counter).on_refresh(store.clone());
+        // Another process renewed: refresh-0 is spent, refresh-9 is live.
+        store
+            .save(
+                &TokenSet::new("access-9")
+                    .with_refresh_token("refresh-9")
+                    .expiring_in(Duration::from_secs(7200)),
+            )
+            .unwrap();
+        let access = token.access().await.unwrap();
+        assert_eq!(access.expose_secret(), "access-9");
+        assert_eq!(token.refreshes(), 0);
+        // Asked to renew now, it renews from the live refresh token.
+        let renewed = token.refresh_now().await.unwrap();
+        assert_eq!(renewed.access_token().expose_secret(), "access-1");
+        assert_eq!(token.refreshes(), 1);
+        assert_eq!(*seen.lock().unwrap(), ["refresh-9"]);
+        assert_eq!(
+            store
+                .newest()
+                .unwrap()
+                .unwrap()
+                .access_token()
+                .expose_secret(),
+            "access-1"
+        );
     }
 
     #[tokio::test]

@@ -196,6 +196,14 @@ struct Stored {
 pub trait TokenStore: Send + Sync {
     /// Saves `tokens`. An error stops the request that needed them.
     fn save(&self, tokens: &TokenSet) -> Result<(), Error>;
+
+    /// The set the store holds now, for a store that can read it back
+    /// (`None` otherwise, the default). A renewal looks here first: when
+    /// another process sharing the store renewed already, its refresh token
+    /// is the live one, and the one in memory was rotated away.
+    fn newest(&self) -> Result<Option<TokenSet>, Error> {
+        Ok(None)
+    }
 }
 
 impl<F> TokenStore for F
@@ -317,6 +325,10 @@ impl FileTokenStore {
 impl TokenStore for FileTokenStore {
     fn save(&self, tokens: &TokenSet) -> Result<(), Error> {
         self.write(tokens).map_err(|error| self.failed(&error))
+    }
+
+    fn newest(&self) -> Result<Option<TokenSet>, Error> {
+        self.load()
     }
 }
 

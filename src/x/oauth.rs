@@ -100,8 +100,8 @@ impl App {
     /// The same app, logging in at `base` instead of X: `base/i/oauth2/authorize`,
     /// `base/2/oauth2/token` and `base/2/oauth2/revoke`. Plain `http` only
     /// for a loopback host.
-    pub fn with_base_url(mut self, base: &str) -> Result<Self, Error> {
-        let base = parse_base_url(base)?;
+    pub fn with_base_url(mut self, base: impl Into<String>) -> Result<Self, Error> {
+        let base = parse_base_url(&base.into())?;
         self.authorize_url = join(&base, AUTHORIZE_PATH)?;
         self.token_url = join(&base, TOKEN_PATH)?;
         self.revoke_url = join(&base, REVOKE_PATH)?;
@@ -131,10 +131,11 @@ impl App {
     /// app has registered.
     pub fn login<S: Into<String>>(
         &self,
-        redirect_uri: &str,
+        redirect_uri: impl Into<String>,
         scopes: impl IntoIterator<Item = S>,
     ) -> Result<Login, Error> {
-        let redirect = RedirectUrl::new(redirect_uri.to_owned()).map_err(|_| {
+        let redirect_uri = redirect_uri.into();
+        let redirect = RedirectUrl::new(redirect_uri.clone()).map_err(|_| {
             AuthError::Login(format!("the redirect URI {redirect_uri:?} is not a URL"))
         })?;
         let scopes: Vec<String> = scopes.into_iter().map(Into::into).collect();
