@@ -18,7 +18,7 @@ type Saved = Arc<Mutex<Vec<TokenSet>>>;
 fn app(fake: &FakeX) -> App {
     App::new(DEMO_CLIENT_ID)
         .unwrap()
-        .with_base_url(&fake.base_url())
+        .with_base_url(fake.base_url())
         .unwrap()
 }
 
@@ -144,7 +144,7 @@ async fn a_confidential_app_authenticates_with_basic_and_a_public_one_with_its_i
     let confidential = App::new("confidential-app")
         .unwrap()
         .with_client_secret("app-secret-9")
-        .with_base_url(&fake.base_url())
+        .with_base_url(fake.base_url())
         .unwrap();
     log_in(&fake, &confidential).await;
 
@@ -155,7 +155,7 @@ async fn a_confidential_app_authenticates_with_basic_and_a_public_one_with_its_i
             .unwrap()
             .with_client_secret("wrong"),
     ] {
-        let app = app.with_base_url(&fake.base_url()).unwrap();
+        let app = app.with_base_url(fake.base_url()).unwrap();
         let login = app.login("http://127.0.0.1:1/cb", ["dm.read"]).unwrap();
         let redirect = fake.approve(login.authorize_url().as_str()).unwrap();
         let error = login.finish(&redirect).await.unwrap_err();
@@ -201,7 +201,7 @@ async fn the_token_requests_carry_basic_or_client_id_exactly_as_x_documents() {
     let confidential = App::new("conf-id")
         .unwrap()
         .with_client_secret("conf-secret")
-        .with_base_url(&server.base_url())
+        .with_base_url(server.base_url())
         .unwrap();
     let new = confidential.refresh(&old).await.unwrap();
     assert_eq!(new.access_token().expose_secret(), "new-access");
@@ -211,7 +211,7 @@ async fn the_token_requests_carry_basic_or_client_id_exactly_as_x_documents() {
     basic.assert_async().await;
     let app = App::new("public-id")
         .unwrap()
-        .with_base_url(&server.base_url())
+        .with_base_url(server.base_url())
         .unwrap();
     app.refresh(&old).await.unwrap();
     public.assert_async().await;
@@ -341,7 +341,7 @@ async fn a_401_after_the_renewal_is_the_answer_not_a_loop() {
         .await;
     let app = App::new("id")
         .unwrap()
-        .with_base_url(&server.base_url())
+        .with_base_url(server.base_url())
         .unwrap();
     let token = app.refreshing(
         TokenSet::new("a1")
@@ -496,7 +496,7 @@ async fn no_token_secret_or_verifier_reaches_the_logs_at_trace() {
     let app = App::new("conf")
         .unwrap()
         .with_client_secret("conf-secret-xyz")
-        .with_base_url(&fake.base_url())
+        .with_base_url(fake.base_url())
         .unwrap();
     let login = app
         .login("http://127.0.0.1:1/callback", DEFAULT_SCOPES)
