@@ -127,15 +127,6 @@ impl Credentials {
             _ => Ok(false),
         }
     }
-
-    /// Puts a fixed header credential on `headers`; the other kinds need
-    /// the whole request.
-    #[cfg(test)]
-    fn apply_header(&self, headers: &mut HeaderMap) {
-        if let Kind::Header { name, value } = &self.0 {
-            headers.insert(name.clone(), value.clone());
-        }
-    }
 }
 
 impl From<RefreshingToken> for Credentials {
@@ -175,16 +166,19 @@ impl fmt::Debug for Credentials {
 mod tests {
     use super::*;
 
-    #[test]
-    fn debug_never_shows_the_secret() {
+    #[tokio::test]
+    async fn debug_never_shows_the_secret() {
         let credentials = Credentials::bearer("very-secret-token").unwrap();
         let shown = format!("{credentials:?}");
         assert!(!shown.contains("very-secret-token"), "{shown}");
         assert!(shown.contains("authorization"));
-        let mut headers = HeaderMap::new();
-        credentials.apply_header(&mut headers);
-        assert_eq!(headers[AUTHORIZATION], "Bearer very-secret-token");
-        assert!(headers[AUTHORIZATION].is_sensitive());
+        let url = reqwest::Url::parse("https://api.x.com/2/dm_events").unwrap();
+        let mut request = reqwest::Request::new(reqwest::Method::GET, url);
+        credentials.apply(&mut request).await.unwrap();
+        let sent = &request.headers()[AUTHORIZATION];
+        assert_eq!(sent, "Bearer very-secret-token");
+        assert!(sent.is_sensitive());
+        assert!(!format!("{request:?}").contains("very-secret-token"));
         let oauth1 = Credentials::oauth1(OAuth1::new("key", "c-secret", "t-secret-0", "ts-secret"));
         let shown = format!("{oauth1:?}");
         assert!(
