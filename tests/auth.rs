@@ -460,7 +460,7 @@ async fn oauth1_requests_pass_the_fakes_signature_check_and_a_wrong_secret_does_
 }
 
 #[tokio::test]
-async fn no_token_secret_or_verifier_reaches_the_logs_at_trace() {
+async fn no_token_code_or_client_secret_reaches_the_logs_at_trace() {
     use tracing_subscriber::fmt::MakeWriter;
 
     #[derive(Clone, Default)]
