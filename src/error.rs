@@ -1,5 +1,7 @@
 //! The crate's one error type.
 
+use std::path::PathBuf;
+
 use chrono::{DateTime, Utc};
 
 use crate::engine::InvalidParameter;
@@ -93,6 +95,10 @@ pub enum Error {
         reason: String,
     },
 
+    /// Logging in, renewing a token or keeping it failed.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+
     /// The API sent a pagination token it had already sent in this walk;
     /// following it would loop forever.
     #[error("pagination loop: the token {token:?} came back a second time")]
@@ -131,4 +137,78 @@ impl From<reqwest::Error> for Error {
             may_have_taken_effect: false,
         }
     }
+}
+
+/// Why logging in, renewing a token or keeping it failed. No variant holds a
+/// token, code, verifier or secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The authorization server refused a grant: a code already used, a
+    /// refresh token already rotated away (X rotates it on each refresh), a
+    /// client authentication that failed.
+    #[error("the authorization server refused the {grant}: {error}{}; {advice}", description.as_ref().map_or_else(String::new, |d| format!(" ({d})")))]
+    Refused {
+        /// What was asked: `authorization code`, `refresh token` or
+        /// `revocation`.
+        grant: &'static str,
+        /// The OAuth error code (`invalid_request`, `invalid_grant`,
+        /// `invalid_client`, …) or the HTTP status.
+        error: String,
+        /// The server's explanation, if it gave one.
+        description: Option<String>,
+        /// What to do about it.
+        advice: &'static str,
+    },
+
+    /// The token endpoint could not be reached or its answer read. The URL
+    /// is left out.
+    #[error("the token endpoint could not be reached: {0}")]
+    Transport(#[source] reqwest::Error),
+
+    /// The token endpoint answered 2xx with something that is not a token
+    /// response.
+    #[error("the token endpoint's answer is not a token response: {0}")]
+    BadResponse(String),
+
+    /// The redirect's `state` is not this login's: it may come from another
+    /// login, or from someone else. Nothing was exchanged.
+    #[error(
+        "the redirect's state does not match this login's; nothing was exchanged, start the login again"
+    )]
+    StateMismatch,
+
+    /// The redirect carries no code: the user declined, or the URL was cut.
+    #[error("the redirect carries no authorization code{}", error.as_ref().map_or_else(String::new, |e| format!(" (the server said {e})")))]
+    NoCode {
+        /// The `error` the redirect carried, such as `access_denied`.
+        error: Option<String>,
+    },
+
+    /// No refresh token is held: log in again, with `offline.access`.
+    #[error("no refresh token is held; log in again (with the offline.access scope) to get one")]
+    NoRefreshToken,
+
+    /// The token file could not be read or written.
+    #[error("token file {}: {message}", path.display())]
+    Store {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// The token file can be read by others, so it is not used.
+    #[error("the token file {} can be read by other users (mode {mode:03o}); run `chmod 600 {}` and try again", path.display(), path.display())]
+    SharedTokenFile {
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+
+    /// A login's input is unusable: a redirect URI that is not loopback, a
+    /// pasted URL that does not parse, a login that timed out.
+    #[error("{0}")]
+    Login(String),
 }

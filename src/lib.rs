@@ -15,10 +15,11 @@ pub mod tweetapi;
 pub mod x;
 
 pub use engine::{
-    Credentials, Direction, InvalidParameter, RateLimit, RateLimitPolicy, RateLimits, Request,
-    RetryPolicy, Session, Wait, WaitObserver, WaitReason, Warning, compact_json, validate, wire,
+    Credentials, Direction, FileTokenStore, InvalidParameter, OAuth1, RateLimit, RateLimitPolicy,
+    RateLimits, RefreshingToken, Request, RetryPolicy, Session, TokenSet, TokenStore, Wait,
+    WaitObserver, WaitReason, Warning, compact_json, validate, wire,
 };
-pub use error::Error;
+pub use error::{AuthError, Error};
 pub use problem::{ApiError, ProblemKind};
 pub use x::normalize;
 pub use x::{

@@ -14,9 +14,20 @@ use x_dm::testing::{DEMO_CONVERSATION, FakeConfig, FakeX, Fault};
 /// The binary, with no credential in its environment unless a test adds one.
 fn x_dm() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_x-dm"));
-    for name in ["X_ACCESS_TOKEN", "TWEETAPI_KEY", "TWEETAPI_AUTH_TOKEN"] {
+    for name in [
+        "X_ACCESS_TOKEN",
+        "X_CONSUMER_KEY",
+        "X_CLIENT_ID",
+        "TWEETAPI_KEY",
+        "TWEETAPI_AUTH_TOKEN",
+    ] {
         command.env_remove(name);
     }
+    // No stored login either.
+    command.env(
+        "X_DM_CONFIG_DIR",
+        std::env::temp_dir().join("x-dm-cli-no-logins"),
+    );
     command
 }
 

@@ -9,6 +9,9 @@
 
 use progenitor_client::{Error, OperationInfo};
 
+use reqwest::StatusCode;
+
+use super::auth::Used;
 use super::descriptor::{self, Operations};
 use super::session::Session;
 use super::transport::{self, Reading, Repeat};
@@ -17,7 +20,7 @@ use super::validate;
 // progenitor's trait fixes the error type; boxing it is not ours to choose.
 #[allow(clippy::result_large_err)]
 /// Checks and completes a generated request before it is sent.
-pub(crate) fn prepare<E>(
+pub(crate) async fn prepare<E>(
     operations: Operations,
     session: &Session,
     request: &mut reqwest::Request,
@@ -49,7 +52,12 @@ pub(crate) fn prepare<E>(
             .map_err(|refused| Error::InvalidRequest(refused.to_string()))?;
     }
     super::wire::literal_commas(request.url_mut());
-    session.credentials.apply(request.headers_mut());
+    // Last: an OAuth 1.0a signature covers the final query.
+    session
+        .credentials
+        .apply(request)
+        .await
+        .map_err(|refused| Error::InvalidRequest(refused.to_string()))?;
     Ok(())
 }
 
@@ -68,19 +76,40 @@ pub(crate) async fn exec(
         return client.execute(request).await;
     };
     let _ = transport::preflight(session, operation.name).await;
-    match transport::send(
-        client,
-        session,
-        operation.name,
-        request,
-        Repeat::of(operation),
-        Reading::Whole,
-    )
-    .await
-    {
-        Ok(exchange) => Ok(exchange.into_response()),
-        Err(failed) => Err(failed.source.without_url()),
+    let repeat = Repeat::of(operation);
+    let used = Used::from_headers(request.headers());
+    let again = session
+        .credentials
+        .renews()
+        .then(|| request.try_clone())
+        .flatten();
+    let send = |request| {
+        transport::send(
+            client,
+            session,
+            operation.name,
+            request,
+            repeat,
+            Reading::Whole,
+        )
+    };
+    let mut exchange = send(request)
+        .await
+        .map_err(|failed| failed.source.without_url())?;
+    if let Some(again) = again.filter(|_| exchange.status == StatusCode::UNAUTHORIZED) {
+        // A renewal that fails leaves the API's 401 as the answer: this
+        // hook can only hand back a response or a transport error.
+        match transport::reauthorized(session, &used, again).await {
+            Ok(Some(again)) => {
+                exchange = send(again)
+                    .await
+                    .map_err(|failed| failed.source.without_url())?;
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "renewing the access token failed"),
+        }
     }
+    Ok(exchange.into_response())
 }
 
 /// A generated client goes through `prepare` and `exec` with its spec's
@@ -93,7 +122,7 @@ macro_rules! hooks {
                 request: &mut reqwest::Request,
                 info: &progenitor_client::OperationInfo,
             ) -> Result<(), progenitor_client::Error<E>> {
-                $crate::engine::hooks::prepare($operations, self.inner(), request, info)
+                $crate::engine::hooks::prepare($operations, self.inner(), request, info).await
             }
 
             async fn exec(

@@ -162,7 +162,7 @@ macro_rules! option_setters {
 
 pub(crate) use option_setters;
 
-fn parse_base_url(base: &str) -> Result<reqwest::Url, Error> {
+pub(crate) fn parse_base_url(base: &str) -> Result<reqwest::Url, Error> {
     let refuse = |rule: &str| InvalidParameter::new("base_url", rule, Some(base.to_owned()));
     let url = reqwest::Url::parse(base).map_err(|_| refuse("must be an absolute URL"))?;
     // First, so that no other refusal repeats a password.

@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
+use super::auth::Used;
 use super::connection::Connection;
 use super::descriptor::Operation;
 use super::output::Response;
@@ -430,7 +431,6 @@ async fn exchange(
     let session = connection.session();
     preflight(session, operation.name).await?;
     let mut request = reqwest::Request::new(operation.http_method(), url);
-    session.credentials.apply(request.headers_mut());
     request.headers_mut().insert(
         reqwest::header::ACCEPT,
         reqwest::header::HeaderValue::from_str(operation.accept).unwrap_or(
@@ -446,7 +446,13 @@ async fn exchange(
         *request.body_mut() = Some(reqwest::Body::from(payload.bytes));
     }
     let repeat = Repeat::of(operation);
-    let exchange = send(
+    let used = session.credentials.apply(&mut request).await?;
+    let again = session
+        .credentials
+        .renews()
+        .then(|| request.try_clone())
+        .flatten();
+    let mut exchange = send(
         connection.http(),
         session,
         operation.name,
@@ -455,10 +461,39 @@ async fn exchange(
         reading,
     )
     .await?;
+    if let Some(again) = again.filter(|_| exchange.status == StatusCode::UNAUTHORIZED)
+        && let Some(again) = reauthorized(session, &used, again).await?
+    {
+        exchange = send(
+            connection.http(),
+            session,
+            operation.name,
+            again,
+            repeat,
+            reading,
+        )
+        .await?;
+    }
     if !exchange.status.is_success() {
         return Err(exchange.error(operation.scopes));
     }
     Ok(exchange)
+}
+
+/// After a 401 to a request sent with `used`: the same request with a
+/// renewed credential, to send once more, or `None` when the credential
+/// cannot be renewed. A 401 means the API refused the request unprocessed,
+/// so even a write may go again.
+pub(crate) async fn reauthorized(
+    session: &Session,
+    used: &Used,
+    mut again: reqwest::Request,
+) -> Result<Option<reqwest::Request>, Error> {
+    if !session.credentials.renew_after_unauthorized(used).await? {
+        return Ok(None);
+    }
+    session.credentials.apply(&mut again).await?;
+    Ok(Some(again))
 }
 
 /// The error of a 2xx body that failed at `path` for the reason `message`.

@@ -36,7 +36,10 @@
 //! | [`crate::x::OPERATIONS`] | `Authorization: Bearer …` |
 //! | [`crate::tweetapi::OPERATIONS`] | `X-API-Key` header, `authToken` query |
 //!
-//! Any non-empty credential is accepted. An operation the specs have but
+//! Any non-empty credential is accepted, unless
+//! [`FakeConfig::requiring_login`] asks for the fake's own: it also serves
+//! X's login endpoints (authorize, token, revoke; see
+//! [`FakeX::approve`]). An operation the specs have but
 //! the fake has no handler for yet answers 501 in its API's error shape.
 
 mod data;
@@ -58,6 +61,8 @@ use tokio::task::JoinHandle;
 pub use data::{DEFAULT_SEED, Dataset};
 use knobs::Knobs;
 use store::Store;
+pub use x::login::DEMO_CLIENT_ID;
+use x::login::{LoginConfig, Logins};
 
 /// The big one-to-one DM conversation: over a thousand events of every type,
 /// with attachments, quoted Tweets and, on its third page of 100, a quoted
@@ -86,6 +91,8 @@ pub struct FakeConfig {
     /// the same seed, sent the same requests, serve the same bytes. Users,
     /// media, Tweets and the Chat inbox are the same for every seed.
     pub seed: u64,
+    /// The apps, token lifetime and OAuth 1.0a user of the login endpoints.
+    pub(crate) login: LoginConfig,
 }
 
 impl Default for FakeConfig {
@@ -95,6 +102,7 @@ impl Default for FakeConfig {
             latency: Duration::ZERO,
             strict: false,
             seed: DEFAULT_SEED,
+            login: LoginConfig::default(),
         }
     }
 }
@@ -118,6 +126,47 @@ impl FakeConfig {
     #[must_use]
     pub fn with_latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
+        self
+    }
+
+    /// This configuration's access tokens living `lifetime` (two hours by
+    /// default, as X's), and saying so in `expires_in`.
+    #[must_use]
+    pub fn with_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.login.token_lifetime = lifetime;
+        self
+    }
+
+    /// This configuration knowing a confidential app, which must
+    /// authenticate with HTTP Basic. [`DEMO_CLIENT_ID`] is always known, as
+    /// a public app.
+    #[must_use]
+    pub fn with_confidential_client(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.login
+            .clients
+            .push((client_id.into(), Some(client_secret.into())));
+        self
+    }
+
+    /// This configuration accepting OAuth 1.0a requests signed with
+    /// `credential`.
+    #[must_use]
+    pub fn with_oauth1(mut self, credential: crate::OAuth1) -> Self {
+        self.login.oauth1 = Some(credential);
+        self
+    }
+
+    /// This configuration's X routes taking only live access tokens the
+    /// fake issued, or a valid OAuth 1.0a signature (with
+    /// [`with_oauth1`](Self::with_oauth1)); anything else is a 401. Otherwise
+    /// any non-empty bearer token is accepted.
+    #[must_use]
+    pub fn requiring_login(mut self) -> Self {
+        self.login.required = true;
         self
     }
 
@@ -155,6 +204,7 @@ pub enum Fault {
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub store: Store,
+    pub logins: Logins,
     pub knobs: Knobs,
     pub latency: Duration,
     pub strict: bool,
@@ -182,6 +232,7 @@ impl FakeX {
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared {
             store: Store::new(Dataset::seeded(config.seed)),
+            logins: Logins::new(config.login),
             knobs: Knobs::new(config.rate_limit),
             latency: config.latency,
             strict: config.strict,
@@ -227,6 +278,31 @@ impl FakeX {
     /// come first. Per-operation faults of one operation are used in order.
     pub fn inject_into<E: crate::engine::Endpoint>(&self, fault: Fault) {
         self.shared.knobs.inject_into(E::operation().id, fault);
+    }
+
+    /// Refresh tokens traded for a new token set so far.
+    pub fn refreshes(&self) -> usize {
+        self.shared.logins.refreshes()
+    }
+
+    /// Authorization codes traded for a token set so far.
+    pub fn logins(&self) -> usize {
+        self.shared.logins.logins()
+    }
+
+    /// Whether `access_token` is one the fake issued, not expired nor
+    /// revoked.
+    pub fn is_live(&self, access_token: &str) -> bool {
+        self.shared.logins.is_live(access_token)
+    }
+
+    /// Where the fake's authorize page sends the browser for
+    /// `authorize_url` (it approves at once): the redirect URI with a code
+    /// and the state. `Err` says what the URL lacks.
+    pub fn approve(&self, authorize_url: &str) -> Result<String, String> {
+        let url = url::Url::parse(authorize_url).map_err(|error| error.to_string())?;
+        let query = url.query_pairs().into_owned().collect();
+        self.shared.logins.approve(&query)
     }
 
     /// The data the fake serves now, writes included, to compare responses

@@ -51,6 +51,31 @@ impl Client {
         }
     }
 
+    /// A builder for a client acting with `credentials`: a
+    /// [`RefreshingToken`](crate::RefreshingToken) that renews itself, OAuth
+    /// 1.0a user context ([`OAuth1`](crate::OAuth1)), or a fixed token.
+    ///
+    /// ```no_run
+    /// use x_dm::x::oauth::App;
+    /// use x_dm::{Client, FileTokenStore};
+    ///
+    /// # async fn run() -> Result<(), x_dm::Error> {
+    /// let store = FileTokenStore::new("/home/me/.config/x-dm/default.json");
+    /// let tokens = store.load()?.expect("logged in");
+    /// let token = App::new("my-client-id")?.refreshing(tokens).on_refresh(store);
+    /// let client = Client::builder_with(token).build()?;
+    /// let page = client.inbox().send().await?;
+    /// # let _ = page;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn builder_with(credentials: impl Into<Credentials>) -> ClientBuilder {
+        ClientBuilder {
+            credentials: Ok(credentials.into()),
+            options: HttpOptions::default(),
+        }
+    }
+
     /// The generated client underneath, for anything this facade does not
     /// wrap. It shares this client's connection pool, credential and policies.
     pub fn generated(&self) -> &generated::Client {

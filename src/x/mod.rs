@@ -8,6 +8,7 @@ mod includes;
 mod join;
 mod media;
 pub mod normalize;
+pub mod oauth;
 mod page;
 mod upload;
 

@@ -13,11 +13,14 @@ use x_dm::x::types::{
 
 /// Export X (Twitter) DMs and Chat conversations, from the X API or TweetAPI.
 ///
-/// Credentials come from the environment only, never from arguments (which
-/// other users can read in `ps`): X_ACCESS_TOKEN (an OAuth 2.0 user-context
-/// token with dm.read, tweet.read and users.read) for the X API;
-/// TWEETAPI_KEY and TWEETAPI_AUTH_TOKEN (the account's auth_token cookie) for
-/// TweetAPI. With --demo, none is needed.
+/// Credentials come from the environment or a stored login, never from
+/// arguments (which other users can read in `ps`). For the X API, in this
+/// order: X_ACCESS_TOKEN (an OAuth 2.0 user-context token with dm.read,
+/// tweet.read and users.read); the four OAuth 1.0a variables X_CONSUMER_KEY,
+/// X_CONSUMER_SECRET, X_OAUTH1_ACCESS_TOKEN and X_OAUTH1_ACCESS_TOKEN_SECRET;
+/// the profile stored by `x-dm auth login`, renewed as needed. For TweetAPI,
+/// TWEETAPI_KEY and TWEETAPI_AUTH_TOKEN (the account's auth_token cookie).
+/// With --demo, none is needed.
 #[derive(Debug, Parser)]
 #[command(name = "x-dm", version, about, long_about)]
 pub struct Cli {
@@ -50,6 +53,10 @@ pub struct Global {
     /// Write to this file instead of standard output.
     #[arg(short, long, global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// The stored login to use (see `x-dm auth login`).
+    #[arg(long, global = true, value_name = "NAME", default_value = crate::profile::DEFAULT_PROFILE)]
+    pub profile: String,
 }
 
 /// Output formats.
@@ -92,6 +99,23 @@ pub enum Command {
     /// Read DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),
+    /// Log in to X, and keep the login's tokens fresh.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+}
+
+/// `x-dm auth ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Log in with OAuth 2.0 (PKCE) and store the tokens in the profile.
+    Login(commands::auth_login::Args),
+    /// Show the profile's login: scopes, expiry, refresh token held. Never a
+    /// token.
+    Status(commands::auth_status::Args),
+    /// Renew the profile's access token now.
+    Refresh(commands::auth_refresh::Args),
+    /// Revoke the profile's tokens and delete its token file.
+    Logout(commands::auth_logout::Args),
 }
 
 /// How many items to export.

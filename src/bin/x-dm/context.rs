@@ -6,10 +6,11 @@ use std::path::PathBuf;
 
 use secrecy::{ExposeSecret, SecretString};
 use x_dm::testing::FakeX;
-use x_dm::{Client, TweetApiClient};
+use x_dm::{Client, Credentials, OAuth1, TweetApiClient};
 
 use crate::args::{Format, Global};
 use crate::export::Failure;
+use crate::profile::Profile;
 use crate::progress::Progress;
 
 /// A command's surroundings.
@@ -21,6 +22,8 @@ pub struct Context {
     pub output: Option<PathBuf>,
     /// The progress display on standard error.
     pub progress: Progress,
+    /// The stored login to use when the environment names no credential.
+    pub profile: String,
 }
 
 impl Context {
@@ -39,12 +42,25 @@ impl Context {
             format,
             output: global.output.clone(),
             progress: Progress::new(),
+            profile: global.profile.clone(),
         })
     }
 
-    /// The X client, with `X_ACCESS_TOKEN`.
+    /// Where requests go, when not to the real API: `--base-url`, or the
+    /// built-in fake's root with `--demo`.
+    pub fn base_url(&self) -> Option<&str> {
+        self.target.base_url.as_deref()
+    }
+
+    /// Whether requests go to the built-in fake.
+    pub fn demo(&self) -> bool {
+        self.target.demo()
+    }
+
+    /// The X client, with `X_ACCESS_TOKEN`, the OAuth 1.0a variables or the
+    /// stored profile, in that order.
     pub fn x_client(&self) -> Result<Client, Failure> {
-        x_client(&self.target, &self.progress)
+        x_client(&self.target, &self.progress, &self.profile)
     }
 
     /// The TweetAPI client, with `TWEETAPI_KEY` and `TWEETAPI_AUTH_TOKEN`.
@@ -96,9 +112,63 @@ fn credential(name: &str, target: &Target) -> Result<SecretString, Failure> {
     }
 }
 
-fn x_client(target: &Target, progress: &Progress) -> Result<Client, Failure> {
-    let token = credential("X_ACCESS_TOKEN", target)?;
-    let mut builder = Client::builder(token.expose_secret());
+/// The four variables of an OAuth 1.0a user context.
+const OAUTH1: [&str; 4] = [
+    "X_CONSUMER_KEY",
+    "X_CONSUMER_SECRET",
+    "X_OAUTH1_ACCESS_TOKEN",
+    "X_OAUTH1_ACCESS_TOKEN_SECRET",
+];
+
+/// The X credential: `X_ACCESS_TOKEN`; else the OAuth 1.0a variables, all
+/// four; else the stored profile, renewing itself and saving each new set
+/// to its file.
+fn x_credentials(target: &Target, profile: &str) -> Result<Credentials, Failure> {
+    if target.demo() {
+        return Ok(Credentials::bearer(
+            credential("X_ACCESS_TOKEN", target)?.expose_secret(),
+        )?);
+    }
+    if let Some(token) = set("X_ACCESS_TOKEN") {
+        return Ok(Credentials::bearer(token.expose_secret())?);
+    }
+    let oauth1: Vec<SecretString> = OAUTH1.iter().filter_map(|name| set(name)).collect();
+    if let [key, secret, token, token_secret] = oauth1.as_slice() {
+        return Ok(Credentials::oauth1(OAuth1::new(
+            key.expose_secret(),
+            secret.expose_secret(),
+            token.expose_secret(),
+            token_secret.expose_secret(),
+        )));
+    }
+    let profile = Profile::named(profile)?;
+    let Some(tokens) = profile.load()? else {
+        return Err(Failure::Usage(format!(
+            "no X credential: set X_ACCESS_TOKEN, or all four of {}, or log in with `x-dm auth login` \
+             (profile {:?}); credentials are never taken as arguments. Or try --demo",
+            OAUTH1.join(", "),
+            profile.name
+        )));
+    };
+    let app = crate::profile::app(
+        &crate::profile::client_id_of(&tokens)?,
+        target.base_url.as_deref(),
+    )?;
+    Ok(Credentials::refreshing(
+        app.refreshing(tokens).on_refresh(profile.store),
+    ))
+}
+
+/// A variable's value, if set and not empty.
+fn set(name: &str) -> Option<SecretString> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.is_empty())
+        .map(SecretString::from)
+}
+
+fn x_client(target: &Target, progress: &Progress, profile: &str) -> Result<Client, Failure> {
+    let mut builder = Client::builder_with(x_credentials(target, profile)?);
     if let Some(base_url) = &target.base_url {
         builder = builder.base_url(base_url);
     }

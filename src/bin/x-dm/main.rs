@@ -7,13 +7,14 @@ mod context;
 mod export;
 mod media_sink;
 mod output;
+mod profile;
 mod progress;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, GroupCommand, MediaCommand, TweetApiCommand};
+use crate::args::{AuthCommand, Cli, Command, GroupCommand, MediaCommand, TweetApiCommand};
 use crate::context::Context;
 use crate::export::Failure;
 
@@ -71,5 +72,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Tweetapi(TweetApiCommand::Conversation(args)) => {
             commands::tweetapi_conversation::run(args, context).await
         }
+        Command::Auth(AuthCommand::Login(args)) => commands::auth_login::run(args, context).await,
+        Command::Auth(AuthCommand::Status(args)) => commands::auth_status::run(args, context).await,
+        Command::Auth(AuthCommand::Refresh(args)) => {
+            commands::auth_refresh::run(args, context).await
+        }
+        Command::Auth(AuthCommand::Logout(args)) => commands::auth_logout::run(args, context).await,
     }
 }

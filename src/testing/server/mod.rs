@@ -117,6 +117,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         router = router.route(path, methods.fallback(no_such_path));
     }
     router
+        .merge(x::login::routes())
         .fallback(no_such_path)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&shared),
@@ -137,6 +138,12 @@ async fn serve(
     let (parts, body) = request.into_parts();
     if let Some(refused) = (api.authorize)(&parts.headers) {
         return refused;
+    }
+    if shared
+        .logins
+        .refuse(&parts.method, &parts.uri, &parts.headers)
+    {
+        return (api.status)(StatusCode::UNAUTHORIZED);
     }
     // An operation the spec gained before the fake learned to serve it.
     let Some(route) = route else {
@@ -235,6 +242,7 @@ mod tests {
 
         let shared = Arc::new(Shared {
             store: Store::new(Dataset::seeded(DEFAULT_SEED)),
+            logins: crate::testing::x::login::Logins::new(Default::default()),
             knobs: Knobs::new(None),
             latency: std::time::Duration::ZERO,
             strict: false,

@@ -11,6 +11,7 @@ mod dm_event;
 mod dm_events;
 mod dm_events_with;
 mod inbox;
+pub(crate) mod login;
 mod media_append;
 mod media_download;
 mod media_finalize;
@@ -58,14 +59,15 @@ pub(crate) static API: Api = Api {
     no_such_path,
 };
 
-/// Any non-empty bearer token will do.
+/// Any non-empty bearer token or OAuth 1.0a header will do; with logins
+/// required, the login endpoints check further.
 fn authorize(headers: &HeaderMap) -> Option<Response> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split_once(' '))
         .is_some_and(|(scheme, token)| {
-            scheme.eq_ignore_ascii_case("Bearer") && !token.trim().is_empty()
+            (scheme.eq_ignore_ascii_case("Bearer") || scheme == "OAuth") && !token.trim().is_empty()
         });
     (!bearer).then(|| status(StatusCode::UNAUTHORIZED))
 }

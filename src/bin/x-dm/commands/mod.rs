@@ -1,5 +1,9 @@
 //! One file per command: its arguments and what it does.
 
+pub mod auth_login;
+pub mod auth_logout;
+pub mod auth_refresh;
+pub mod auth_status;
 mod chat_selection;
 pub mod conversation;
 pub mod conversations;
