@@ -139,11 +139,21 @@ fn walk(
     }
     let rules = of(&resolved).map_err(|e| format!("body `{path}`: {e}"))?;
     let secret = object.get("format").and_then(Value::as_str) == Some("password");
-    if !path.is_empty() && (required || secret || !rules.is_empty()) {
+    let credential = object
+        .get("x-credential")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if credential.is_some() && (path.contains('.') || path.contains('[')) {
+        return Err(format!(
+            "body `{path}`: `x-credential` is only read on a top-level body field"
+        ));
+    }
+    if !path.is_empty() && (required || secret || credential.is_some() || !rules.is_empty()) {
         out.push(BodyRule {
             path: path.to_owned(),
             required,
             secret,
+            credential,
             rules,
         });
     }
@@ -248,6 +258,7 @@ components:
         text: { type: string, minLength: 1, maxLength: 10000 }
         note: { type: string }
         pin: { type: string, format: password }
+        authToken: { type: string, format: password, x-credential: auth_token }
     Attachment:
       type: object
       required: [media_id]
@@ -263,8 +274,14 @@ components:
             .map(|r| (r.path.as_str(), r.required, r.rules.len()))
             .collect();
         assert!(got.iter().any(|r| r.path == "pin" && r.secret), "{got:?}");
-        assert!(got.iter().all(|r| r.secret == (r.path == "pin")));
-        let paths: Vec<_> = paths.into_iter().filter(|(p, ..)| *p != "pin").collect();
+        let secrets = ["pin", "authToken"];
+        assert!(got.iter().all(|r| r.secret == secrets.contains(&r.path.as_str())));
+        let filled: Vec<_> = got.iter().filter_map(|r| r.credential.as_deref()).collect();
+        assert_eq!(filled, ["auth_token"], "{got:?}");
+        let paths: Vec<_> = paths
+            .into_iter()
+            .filter(|(p, ..)| !secrets.contains(p))
+            .collect();
         assert_eq!(
             paths,
             [

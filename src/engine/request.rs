@@ -219,6 +219,42 @@ impl<E: Endpoint> Request<E> {
         Ok(url)
     }
 
+    /// The JSON body as sent: the fields the spec fills from credentials
+    /// filled (or removed when the client lacks the credential), and a page
+    /// token that travels in the body put in its place, with what it carries.
+    fn fill_body(&self, value: &Value, token: Option<&str>) -> Value {
+        let operation = E::operation();
+        let mut value = value.clone();
+        let Some(object) = value.as_object_mut() else {
+            return value;
+        };
+        let filled = operation.body.iter().flat_map(|body| body.rules);
+        for rule in filled {
+            let Some(name) = rule.credential else {
+                continue;
+            };
+            match self.connection.credential(name) {
+                Some(secret) => {
+                    object.insert(rule.path.to_owned(), Value::String(secret.to_owned()));
+                }
+                None => {
+                    object.remove(rule.path);
+                }
+            }
+        }
+        if let (Some(pagination), Some(token)) = (&operation.pagination, token)
+            && pagination.in_body
+        {
+            match carried(pagination, token) {
+                Some(fields) => object.extend(fields),
+                None => {
+                    object.insert(pagination.token.to_owned(), Value::String(token.to_owned()));
+                }
+            }
+        }
+        value
+    }
+
     async fn fetch(&self, token: Option<String>, origin: Origin) -> Result<E::Output, Error> {
         let operation = E::operation();
         let url = self.url(token.as_deref())?;
@@ -241,6 +277,7 @@ impl<E: Endpoint> Request<E> {
                 .into());
             }
             Some(Ok(Body::Json(value))) => {
+                let value = &self.fill_body(value, token.as_deref());
                 validate::check_body(operation, Some(value))?;
                 let bytes = serde_json::to_vec(value).map_err(|e| {
                     InvalidParameter::new("$.", format!("cannot be encoded: {e}"), None)
@@ -298,13 +335,24 @@ where
             {
                 return None;
             }
-            let field = match direction {
-                Direction::Older => pagination.next,
-                Direction::Newer => pagination.previous?,
+            let present = |field: &str| page.token(field).filter(|token| !token.is_empty());
+            let token = match direction {
+                Direction::Older => pagination.next_fields().find_map(present)?,
+                Direction::Newer => present(pagination.previous?)?,
             };
-            page.token(field)
-                .filter(|token| !token.is_empty())
-                .map(str::to_owned)
+            if pagination.carry.is_empty() || !pagination.in_body {
+                return Some(token.to_owned());
+            }
+            // The token and what it carries, as one JSON object, so that a
+            // saved place resumes with all of it.
+            let mut fields = serde_json::Map::new();
+            fields.insert(pagination.token.to_owned(), Value::from(token));
+            for field in pagination.carry {
+                if let Some(value) = present(field) {
+                    fields.insert((*field).to_owned(), Value::from(value));
+                }
+            }
+            Some(Value::Object(fields).to_string())
         }
     }
 
@@ -329,6 +377,26 @@ where
         )
         .boxed()
     }
+}
+
+/// The body fields a token of `pagination` stands for, when it carries more
+/// than the token itself: the JSON object [`Request::continuation`] made.
+fn carried(
+    pagination: &super::descriptor::Pagination,
+    token: &str,
+) -> Option<serde_json::Map<String, Value>> {
+    if pagination.carry.is_empty() {
+        return None;
+    }
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(token) else {
+        return None;
+    };
+    let known = |name: &String| name == pagination.token || pagination.carry.contains(&name.as_str());
+    fields
+        .keys()
+        .all(known)
+        .then_some(fields)
+        .filter(|fields| fields.values().all(Value::is_string))
 }
 
 /// Refuses a path value that the URL would change or that would lead to

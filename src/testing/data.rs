@@ -63,6 +63,9 @@ pub struct Dataset {
     clock_ms: i64,
     /// Writes so far: the low bits of the ids they are given.
     writes: u64,
+    /// What TweetAPI's side remembers: accepted requests, the sends that
+    /// updates report, XChat's lock.
+    pub(crate) tweetapi: super::tweetapi::State,
 }
 
 /// One DM conversation and its events.
@@ -423,6 +426,7 @@ fn build(seed: u64) -> Dataset {
         chat,
         clock_ms: newest_ms + WRITE_GAP_MS,
         writes: 0,
+        tweetapi: super::tweetapi::State::default(),
     }
 }
 

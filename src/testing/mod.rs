@@ -55,6 +55,9 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use data::{DEFAULT_SEED, Dataset};
+/// The XChat PIN of the fake's account: `TWEETAPI_XCHAT_PIN` must hold it
+/// for `xchat/setup` to unlock XChat.
+pub use tweetapi::XCHAT_PIN as TWEETAPI_XCHAT_PIN;
 use knobs::Knobs;
 use store::Store;
 
