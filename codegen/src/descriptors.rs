@@ -117,7 +117,10 @@ fn pagination(pagination: Option<&Pagination>) -> TokenStream {
     let token = &p.token;
     let in_body = p.in_body;
     // The model refuses an `x-pagination` without a `next` field.
-    let (next, next_also) = p.next.split_first().map_or(("", &[][..]), |(first, rest)| (first.as_str(), rest));
+    let (next, next_also) = p
+        .next
+        .split_first()
+        .map_or(("", &[][..]), |(first, rest)| (first.as_str(), rest));
     let carry = &p.carry;
     let previous = opt_str(p.previous.as_deref());
     let has_more = opt_str(p.has_more.as_deref());
@@ -526,7 +529,13 @@ components:
             "next: [meta.next_token, next_token],",
         );
         let ops = model::operations(&Document::from_yaml(&several).unwrap()).unwrap();
-        let tokens = render(&ops, &Paths { page: "crate::x::Page<{item}>" }).unwrap();
+        let tokens = render(
+            &ops,
+            &Paths {
+                page: "crate::x::Page<{item}>",
+            },
+        )
+        .unwrap();
         let code = crate::format(tokens).unwrap();
         assert!(code.contains(r#"next_also: &["next_token"]"#), "{code}");
         assert!(

@@ -859,7 +859,10 @@ components:
 
         let stray = BODY_PAGED.replace("carry: [snapshot]", "carry: [graph]");
         let error = operations(&Document::from_yaml(&stray).unwrap()).unwrap_err();
-        assert!(error.contains("`graph`, which is not a body field"), "{error}");
+        assert!(
+            error.contains("`graph`, which is not a body field"),
+            "{error}"
+        );
         let nowhere = BODY_PAGED.replace("token: cursor", "token: page");
         let error = operations(&Document::from_yaml(&nowhere).unwrap()).unwrap_err();
         assert!(error.contains("`page`"), "{error}");

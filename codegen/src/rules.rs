@@ -123,8 +123,11 @@ fn walk(
     let Some(object) = schema.as_object() else {
         return Ok(());
     };
-    // `allOf` parts all apply; one-of shapes are left to the server, since a
-    // rule that holds in one shape may not in another.
+    // `allOf` parts all apply. One-of shapes are left to the server, since a
+    // rule that holds in one shape may not in another, unless every shape is
+    // closed (`additionalProperties: false`): a field then belongs to the
+    // shapes that name it, and its rules apply wherever it is present, though
+    // no shape's fields are required of the others.
     for part in object
         .get("allOf")
         .and_then(Value::as_array)
@@ -132,6 +135,20 @@ fn walk(
         .flatten()
     {
         walk(doc, part, path, required, depth + 1, out)?;
+    }
+    let shapes = object.get("oneOf").and_then(Value::as_array);
+    let closed = |shape: &Value| {
+        doc.resolve(shape)
+            .is_ok_and(|shape| shape.get("additionalProperties") == Some(&Value::Bool(false)))
+    };
+    if let Some(shapes) = shapes.filter(|shapes| shapes.iter().all(closed)) {
+        for shape in shapes {
+            let mut open = doc.resolve(shape)?.clone();
+            if let Some(shape) = open.as_object_mut() {
+                shape.remove("required");
+            }
+            walk(doc, &open, path, false, depth + 1, out)?;
+        }
     }
     let mut resolved = object.clone();
     if let Some(items) = object.get("items") {
@@ -264,6 +281,19 @@ components:
       required: [media_id]
       properties:
         media_id: { type: string, pattern: "^[0-9]+$" }
+    Media:
+      type: object
+      properties:
+        closed:
+          type: array
+          items:
+            oneOf:
+              - { type: object, additionalProperties: false, required: [url], properties: { url: { type: string, minLength: 1 } } }
+              - { type: object, additionalProperties: false, required: [data, type], properties: { data: { type: string }, type: { type: string, minLength: 1 } } }
+        open:
+          oneOf:
+            - { type: object, properties: { a: { type: string, minLength: 1 } } }
+            - { type: object, additionalProperties: false, properties: { b: { type: string, minLength: 1 } } }
 "##,
         )
         .unwrap();
@@ -275,7 +305,10 @@ components:
             .collect();
         assert!(got.iter().any(|r| r.path == "pin" && r.secret), "{got:?}");
         let secrets = ["pin", "authToken"];
-        assert!(got.iter().all(|r| r.secret == secrets.contains(&r.path.as_str())));
+        assert!(
+            got.iter()
+                .all(|r| r.secret == secrets.contains(&r.path.as_str()))
+        );
         let filled: Vec<_> = got.iter().filter_map(|r| r.credential.as_deref()).collect();
         assert_eq!(filled, ["auth_token"], "{got:?}");
         let paths: Vec<_> = paths
@@ -289,6 +322,17 @@ components:
                 ("attachments", false, 1),
                 ("attachments[].media_id", true, 1),
             ]
+        );
+        let media = serde_json::json!({"$ref": "#/components/schemas/Media"});
+        let got = of_body(&doc, &media).unwrap();
+        let paths: Vec<_> = got
+            .iter()
+            .map(|r| (r.path.as_str(), r.required, r.rules.len()))
+            .collect();
+        assert_eq!(
+            paths,
+            [("closed[].url", false, 1), ("closed[].type", false, 1)],
+            "closed shapes' rules apply where present, none is required; an open one-of is the server's"
         );
     }
 }

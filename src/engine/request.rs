@@ -391,7 +391,8 @@ fn carried(
     let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(token) else {
         return None;
     };
-    let known = |name: &String| name == pagination.token || pagination.carry.contains(&name.as_str());
+    let known =
+        |name: &String| name == pagination.token || pagination.carry.contains(&name.as_str());
     fields
         .keys()
         .all(known)

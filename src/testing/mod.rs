@@ -55,11 +55,11 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use data::{DEFAULT_SEED, Dataset};
+use knobs::Knobs;
+use store::Store;
 /// The XChat PIN of the fake's account: `TWEETAPI_XCHAT_PIN` must hold it
 /// for `xchat/setup` to unlock XChat.
 pub use tweetapi::XCHAT_PIN as TWEETAPI_XCHAT_PIN;
-use knobs::Knobs;
-use store::Store;
 
 /// The big one-to-one DM conversation: over a thousand events of every type,
 /// with attachments, quoted Tweets and, on its third page of 100, a quoted

@@ -260,7 +260,9 @@ impl ClientBuilder {
         let credentials = self.credentials?;
         let mut secrets = vec![(AUTH_TOKEN, self.auth_token)];
         secrets.extend(self.proxy.map(|proxy| (PROXY, proxy)));
-        let pin = std::env::var(XCHAT_PIN_VAR).ok().filter(|pin| !pin.is_empty());
+        let pin = std::env::var(XCHAT_PIN_VAR)
+            .ok()
+            .filter(|pin| !pin.is_empty());
         secrets.extend(pin.map(|pin| (XCHAT_PIN, SecretString::from(pin))));
         let connection = self
             .options

@@ -15,8 +15,8 @@ pub use generated::{OPERATIONS, operations, params, types};
 // names; its `Client` is now the facade's, the generated one is
 // `generated::Client`.
 pub use generated::{ByteStream, ClientInfo, Error, ResponseValue, builder, prelude};
-pub use join::Joined;
 pub use inbox::{InboxRequest, Timeline};
+pub use join::Joined;
 pub use page::Page;
 pub use reply::Reply;
 pub use updates::{Updates, UpdatesRequest};

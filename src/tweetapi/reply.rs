@@ -64,15 +64,20 @@ impl<T: DeserializeOwned> Reply<T> {
     fn decode(status: u16, body: Bytes, rate_limits: RateLimits) -> Result<Self, Error> {
         let json: Value = serde_json::from_slice(&body)
             .map_err(|e| transport::decode_error(status, &body, (".".to_owned(), e.to_string())))?;
+        // None of the answers read this way has a `data` field of its own,
+        // and most have no required field, so that the envelope itself would
+        // decode as an empty answer: an object in `data` is the answer.
         let wrapped = json.get("data").filter(|data| data.is_object());
-        let value = match serde_json::from_value::<T>(json.clone()) {
-            Ok(value) => value,
-            Err(bare) => match wrapped.map(|data| serde_json::from_value::<T>(data.clone())) {
-                Some(Ok(value)) => value,
-                _ => {
-                    let found = deepest([failure::<T>(&body), wrapped.and_then(|_| {
-                        failure::<Wrapped<T>>(&body)
-                    })]);
+        let inner = wrapped.map(|data| serde_json::from_value::<T>(data.clone()));
+        let value = match inner {
+            Some(Ok(value)) => value,
+            _ => match serde_json::from_value::<T>(json.clone()) {
+                Ok(value) => value,
+                Err(bare) => {
+                    let found = deepest([
+                        failure::<T>(&body),
+                        wrapped.and_then(|_| failure::<Wrapped<T>>(&body)),
+                    ]);
                     let found = if found.0.is_empty() {
                         (".".to_owned(), bare.to_string())
                     } else {
@@ -146,15 +151,21 @@ mod tests {
         let bare = Reply::<Thing>::parse(&br#"{"items":[1],"pagination":{"nextCursor":"n"}}"#[..])
             .unwrap();
         assert_eq!(bare.token("pagination.nextCursor"), Some("n"));
-        let wrapped =
-            Reply::<Thing>::parse(&br#"{"data":{"items":[1],"nextCursor":"m","hasMore":true}}"#[..])
-                .unwrap();
+        let wrapped = Reply::<Thing>::parse(
+            &br#"{"data":{"items":[1],"nextCursor":"m","hasMore":true}}"#[..],
+        )
+        .unwrap();
         assert_eq!(wrapped.token("nextCursor"), Some("m"));
         assert_eq!(wrapped.has_more("hasMore"), Some(true));
         assert_eq!(wrapped.token("cursor"), None);
-        let null = Reply::<Thing>::parse(&br#"{"items":[],"cursor":null,"data":{"cursor":"d"}}"#[..])
-            .unwrap();
-        assert_eq!(null.token("cursor"), Some("d"), "a null does not hide `data`");
+        let null =
+            Reply::<Thing>::parse(&br#"{"items":[],"cursor":null,"data":{"cursor":"d"}}"#[..])
+                .unwrap();
+        assert_eq!(
+            null.token("cursor"),
+            Some("d"),
+            "a null does not hide `data`"
+        );
     }
 
     #[test]

@@ -71,13 +71,16 @@ impl UpdatesRequest {
             return Ok(cursor.clone());
         }
         let state = self.client.inbox_initial_state().send().await?;
-        state.updates_cursor().map(str::to_owned).ok_or_else(|| Error::Decode {
-            status: 200,
-            path: "cursor".to_owned(),
-            message: "the inbox's first state has no cursor to poll updates from".to_owned(),
-            excerpt: String::new(),
-            may_have_taken_effect: false,
-        })
+        state
+            .updates_cursor()
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Decode {
+                status: 200,
+                path: "cursor".to_owned(),
+                message: "the inbox's first state has no cursor to poll updates from".to_owned(),
+                excerpt: String::new(),
+                may_have_taken_effect: false,
+            })
     }
 
     /// One poll: what is new since the cursor. Without a cursor, the inbox's

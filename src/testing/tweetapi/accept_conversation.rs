@@ -34,5 +34,8 @@ fn serve(shared: &Shared, call: &Call) -> Response {
     if !found {
         return not_found("Conversation not found");
     }
-    json_response(StatusCode::OK, &json!({ "success": true, "conversationId": id }))
+    json_response(
+        StatusCode::OK,
+        &json!({ "success": true, "conversationId": id }),
+    )
 }

@@ -46,7 +46,12 @@ fn serve(shared: &Shared, call: &Call) -> Response {
     page(&data, conversation, page_of, slice.next)
 }
 
-fn page(data: &Dataset, conversation: &Conversation, page: &[&Value], next: Option<Cursor>) -> Response {
+fn page(
+    data: &Dataset,
+    conversation: &Conversation,
+    page: &[&Value],
+    next: Option<Cursor>,
+) -> Response {
     let shaped: Vec<Value> = page
         .iter()
         .map(|event| message(data, conversation, event))
@@ -95,7 +100,10 @@ pub(super) fn users_of(data: &Dataset, messages: &[Value]) -> Vec<Value> {
             .into_iter()
             .chain(str_of(message, "recipientId"))
     }));
-    ids.iter().filter_map(|id| data.user(id)).map(user).collect()
+    ids.iter()
+        .filter_map(|id| data.user(id))
+        .map(user)
+        .collect()
 }
 
 /// A DM event as TweetAPI words a message.

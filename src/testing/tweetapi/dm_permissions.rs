@@ -30,5 +30,8 @@ fn serve(shared: &Shared, call: &Call) -> Response {
             json!({ "canDm": known, "errorCode": if known { 0 } else { CANNOT_DM } }),
         );
     }
-    json_response(StatusCode::OK, &json!({ "permissions": { "idKeys": keys } }))
+    json_response(
+        StatusCode::OK,
+        &json!({ "permissions": { "idKeys": keys } }),
+    )
 }

@@ -27,7 +27,10 @@ fn serve(shared: &Shared, _call: &Call) -> Response {
     let mut conversations = Vec::new();
     let mut messages = Vec::new();
     for (trusted, first) in [(true, FIRST_TRUSTED), (false, FIRST_UNTRUSTED)] {
-        for conversation in timeline::conversations(&data, trusted).into_iter().take(first) {
+        for conversation in timeline::conversations(&data, trusted)
+            .into_iter()
+            .take(first)
+        {
             conversations.push(info(conversation, trusted));
             let newest = conversation
                 .events

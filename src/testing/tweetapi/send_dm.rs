@@ -26,7 +26,14 @@ fn serve(shared: &Shared, call: &Call) -> Response {
         Err(refused) => return refused,
     };
     if body.media.len() > 1 {
-        return refuse(call.operation, &[Refusal::body(Some("media"), None, "must hold at most 1 item")]);
+        return refuse(
+            call.operation,
+            &[Refusal::body(
+                Some("media"),
+                None,
+                "must hold at most 1 item",
+            )],
+        );
     }
     let id = body.conversation_id.as_str();
     let sent = shared.store.write(|data| {
@@ -50,5 +57,8 @@ fn serve(shared: &Shared, call: &Call) -> Response {
         shaped["requestId"] = json!(request_id);
     }
     let users = users_of(&data, std::slice::from_ref(&shaped));
-    json_response(StatusCode::OK, &json!({ "message": shaped, "users": users }))
+    json_response(
+        StatusCode::OK,
+        &json!({ "message": shaped, "users": users }),
+    )
 }

@@ -36,7 +36,11 @@ pub(super) fn conversations(data: &Dataset, trusted: bool) -> Vec<&Conversation>
 /// Where a timeline goes on after its first `shown` conversations.
 pub(super) fn state(data: &Dataset, trusted: bool, shown: usize) -> Value {
     let total = conversations(data, trusted).len();
-    let prefix = if trusted { TRUSTED_TOKENS } else { UNTRUSTED_TOKENS };
+    let prefix = if trusted {
+        TRUSTED_TOKENS
+    } else {
+        UNTRUSTED_TOKENS
+    };
     if shown < total {
         json!({ "status": "HAS_MORE", "minEntryId": Cursor::From(shown).encode(prefix) })
     } else {
@@ -59,7 +63,11 @@ pub(super) fn serve(shared: &Shared, call: &Call, trusted: bool) -> Response {
         .iter()
         .map(|c| info(c, trusted))
         .collect();
-    let prefix = if trusted { TRUSTED_TOKENS } else { UNTRUSTED_TOKENS };
+    let prefix = if trusted {
+        TRUSTED_TOKENS
+    } else {
+        UNTRUSTED_TOKENS
+    };
     let mut body = json!({
         "conversations": page,
         "users": [],

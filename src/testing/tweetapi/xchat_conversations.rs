@@ -73,7 +73,9 @@ fn serve(shared: &Shared, call: &Call) -> Response {
             })
         })
         .collect();
-    let limit = body.limit.map_or(DEFAULT_LIMIT, |n| usize::try_from(n).unwrap_or(1));
+    let limit = body
+        .limit
+        .map_or(DEFAULT_LIMIT, |n| usize::try_from(n).unwrap_or(1));
     let Some(slice) = slice(cursor, limit, all.len()) else {
         return bad("cursor is invalid");
     };

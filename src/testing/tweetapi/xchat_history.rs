@@ -59,12 +59,24 @@ fn serve(shared: &Shared, call: &Call) -> Response {
         None => None,
         Some(token) => match Cursor::decode(TOKENS, token) {
             Some(cursor @ Cursor::From(_)) => Some(cursor),
-            _ => return error(StatusCode::BAD_REQUEST, json!("VALIDATION_ERROR"), "cursor is invalid"),
+            _ => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    json!("VALIDATION_ERROR"),
+                    "cursor is invalid",
+                );
+            }
         },
     };
-    let limit = body.limit.map_or(DEFAULT_LIMIT, |n| usize::try_from(n).unwrap_or(1));
+    let limit = body
+        .limit
+        .map_or(DEFAULT_LIMIT, |n| usize::try_from(n).unwrap_or(1));
     let Some(slice) = slice(cursor, limit, messages.len()) else {
-        return error(StatusCode::BAD_REQUEST, json!("VALIDATION_ERROR"), "cursor is invalid");
+        return error(
+            StatusCode::BAD_REQUEST,
+            json!("VALIDATION_ERROR"),
+            "cursor is invalid",
+        );
     };
     json_response(
         StatusCode::OK,

@@ -41,7 +41,10 @@ fn serve(shared: &Shared, call: &Call) -> Response {
         match message_id {
             Some(message_id) => Some(message_id),
             None => {
-                let message_id = format!("{}", 1_900_000_000_000_000_000u64 + data.tweetapi.xchat_sent.len() as u64);
+                let message_id = format!(
+                    "{}",
+                    1_900_000_000_000_000_000u64 + data.tweetapi.xchat_sent.len() as u64
+                );
                 let event = json!({
                     "id": message_id,
                     "sender_id": data.account_id(),

@@ -33,7 +33,11 @@ fn serve(shared: &Shared, call: &Call) -> Response {
     }
     if body.pin != XCHAT_PIN {
         // The PIN itself is never repeated.
-        return error(StatusCode::UNAUTHORIZED, json!("INVALID_PIN"), "Invalid XChat PIN");
+        return error(
+            StatusCode::UNAUTHORIZED,
+            json!("INVALID_PIN"),
+            "Invalid XChat PIN",
+        );
     }
     shared.store.write(|data| data.tweetapi.xchat_ready = true);
     json_response(StatusCode::OK, &json!({ "success": true }))
