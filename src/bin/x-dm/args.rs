@@ -86,7 +86,7 @@ pub enum Command {
     /// Group conversations.
     #[command(subcommand)]
     Group(GroupCommand),
-    /// Read DMs through TweetAPI.
+    /// Read and send DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),
 }
@@ -116,6 +116,19 @@ pub enum GroupCommand {
 pub enum TweetApiCommand {
     /// Export the messages of a conversation, newest first.
     Conversation(commands::tweetapi_conversation::Args),
+    /// List the inbox's conversations: trusted ones, then message requests.
+    Inbox(commands::tweetapi_inbox::Args),
+    /// Write new messages as JSON lines, by polling; once, or with --follow.
+    Updates(commands::tweetapi_updates::Args),
+    /// Send a message, once.
+    Send(commands::tweetapi_send::Args),
+    /// Accept a message request.
+    Accept(commands::tweetapi_accept::Args),
+    /// Check whether the account may message some users.
+    CanDm(commands::tweetapi_can_dm::Args),
+    /// XChat (encrypted DMs), decrypted by TweetAPI.
+    #[command(subcommand)]
+    Xchat(commands::tweetapi_xchat::Command),
 }
 
 /// The values of a comma-separated LIST option. A type of its own, so that
