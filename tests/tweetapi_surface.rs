@@ -941,3 +941,52 @@ async fn a_send_answered_with_a_5xx_is_not_repeated() {
     );
     mock.assert_calls(1);
 }
+
+#[tokio::test]
+async fn following_updates_waits_out_a_429_and_a_5xx_then_yields_the_batch_once() {
+    let batch = json!({
+        "messages": [
+            {"id": "6000000000000000002", "createdAt": "2024-01-30T11:31:00.000Z", "text": "second"},
+            {"id": "6000000000000000001", "createdAt": "2024-01-30T11:30:00.000Z", "text": "first"},
+            {"id": "6000000000000000001", "createdAt": "2024-01-30T11:30:00.000Z", "text": "first"},
+        ],
+        "cursor": "c1",
+    });
+    let server = FaultServer::start(vec![
+        Step::status(
+            429,
+            json!({"error": {"code": "RATE_LIMIT", "message": "slow down", "details": {"retryAfter": 1}}})
+                .to_string(),
+        ),
+        Step::status(503, json!({"error": {"code": "UNAVAILABLE", "message": "busy"}}).to_string()),
+        Step::ok(batch.to_string()),
+        Step::ok(json!({"messages": [], "cursor": "c1"}).to_string()),
+    ])
+    .await;
+    let mut updates = client(&server.base_url)
+        .updates()
+        .from_cursor("c0")
+        .interval(Duration::from_millis(10))
+        .follow();
+    let first = tokio::time::timeout(Duration::from_secs(10), updates.try_next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let texts: Vec<_> = first
+        .messages
+        .iter()
+        .map(|m| m.text.as_deref().unwrap())
+        .collect();
+    assert_eq!(texts, ["first", "second"], "oldest first, each once");
+    assert_eq!(first.cursor, "c1");
+    let paths: Vec<String> = server.seen().iter().map(|s| s.target.clone()).collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert!(
+        paths
+            .iter()
+            .all(|p| p.starts_with("/tw-v2/interaction/dm-user-updates?")
+                && p.ends_with("&cursor=c0")),
+        "{paths:?}"
+    );
+}

@@ -1,5 +1,5 @@
-//! TweetAPI: its client, pages and joins, on top of the code generated from
-//! `openapi/tweetapi.yaml`.
+//! TweetAPI: its client, pages, answers and joins, the inbox walk and the
+//! updates poller, on top of the code generated from `openapi/tweetapi.yaml`.
 
 mod client;
 pub mod generated;
@@ -9,7 +9,7 @@ mod page;
 mod reply;
 mod updates;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, XCHAT_PIN_VAR};
 pub use generated::{OPERATIONS, operations, params, types};
 // What `x_dm::tweetapi` held when it was the generated module, under the same
 // names; its `Client` is now the facade's, the generated one is
@@ -19,7 +19,7 @@ pub use inbox::{InboxRequest, Timeline};
 pub use join::Joined;
 pub use page::Page;
 pub use reply::Reply;
-pub use updates::{Updates, UpdatesRequest};
+pub use updates::{DEFAULT_INTERVAL, Updates, UpdatesRequest};
 
 /// A TweetAPI message joined to the users its page included.
 pub type Item<T = types::Message> = crate::engine::Item<T, Joined>;
