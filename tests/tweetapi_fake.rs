@@ -138,7 +138,7 @@ async fn inbox_accept_send_and_updates(fake: &FakeX) {
 
 async fn xchat(fake: &FakeX) {
     let client = client(fake);
-    let conversation = format!("{}", DEMO.replace('-', ":"));
+    let conversation = DEMO.replace('-', ":");
     // Locked until set up.
     let error = client
         .xchat_history(&conversation, None)

@@ -762,8 +762,8 @@ async fn the_inbox_walk_starts_with_the_first_state_then_follows_both_timelines_
 
 /// A server answering POSTs to `path` by the `cursor` of their body, and
 /// recording each body.
-fn serve_by_body_cursor<'a>(
-    server: &'a MockServer,
+fn serve_by_body_cursor(
+    server: &MockServer,
     path: &str,
     pages: Vec<(Option<&str>, Value)>,
 ) -> Arc<Mutex<Vec<Value>>> {

@@ -132,19 +132,19 @@ fn no_such_path(method: &Method, uri: &Uri) -> Response {
 
 /// The JSON body of a call as its generated type, or TweetAPI's 400. The
 /// spec's body rules were checked before; the type says the rest.
-fn body_of<T: serde::de::DeserializeOwned>(call: &Call) -> Result<T, Response> {
+fn body_of<T: serde::de::DeserializeOwned>(call: &Call) -> Result<T, Box<Response>> {
     let Payload::Json(body) = &call.payload else {
-        return Err(refuse(
+        return Err(Box::new(refuse(
             call.operation,
             &[Refusal::body(None, None, "is required")],
-        ));
+        )));
     };
     serde_json::from_value(body.clone()).map_err(|error| {
         // serde's message names the field, never a secret's value: the
         // secrets are strings, which any string decodes.
-        refuse(
+        Box::new(refuse(
             call.operation,
             &[Refusal::body(None, None, format!("is not valid: {error}"))],
-        )
+        ))
     })
 }

@@ -24,7 +24,7 @@ pub(super) const ROUTE: Route = Route {
 fn serve(shared: &Shared, call: &Call) -> Response {
     let body = match body_of::<SendDmRequest>(call) {
         Ok(body) => body,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let id = body.conversation_id.as_str();
     let sent = shared.store.write(|data| {

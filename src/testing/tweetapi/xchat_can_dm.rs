@@ -21,7 +21,7 @@ pub(super) const ROUTE: Route = Route {
 fn serve(shared: &Shared, call: &Call) -> Response {
     let body = match body_of::<XchatCanDmRequest>(call) {
         Ok(body) => body,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let data = shared.store.snapshot();
     let results: Vec<Value> = body

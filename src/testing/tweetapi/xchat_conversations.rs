@@ -33,7 +33,7 @@ const DEFAULT_LIMIT: usize = 50;
 fn serve(shared: &Shared, call: &Call) -> Response {
     let body = match body_of::<XchatConversationsRequest>(call) {
         Ok(body) => body,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let bad = |message: &str| error(StatusCode::BAD_REQUEST, json!("VALIDATION_ERROR"), message);
     let cursor = match &body.cursor {

@@ -29,7 +29,7 @@ const DEFAULT_LIMIT: usize = 200;
 fn serve(shared: &Shared, call: &Call) -> Response {
     let body = match body_of::<XchatHistoryRequest>(call) {
         Ok(body) => body,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let data = shared.store.snapshot();
     if !data.tweetapi.xchat_ready {

@@ -22,7 +22,7 @@ pub(super) const ROUTE: Route = Route {
 fn serve(shared: &Shared, call: &Call) -> Response {
     let body = match body_of::<XchatSendRequest>(call) {
         Ok(body) => body,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let data = shared.store.snapshot();
     if !data.tweetapi.xchat_ready {

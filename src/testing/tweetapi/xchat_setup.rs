@@ -22,7 +22,7 @@ pub(super) const ROUTE: Route = Route {
 fn serve(shared: &Shared, call: &Call) -> Response {
     let body = match body_of::<XchatSetupRequest>(call) {
         Ok(body) => body,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     if body.user_id != shared.store.snapshot().account_id() {
         return error(

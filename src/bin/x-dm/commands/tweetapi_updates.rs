@@ -122,45 +122,51 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
             start = Some(first);
         }
     }
-    let mut batch = |updates: Updates| -> Result<(), Failure> {
-        let rows: Vec<Row> = updates
-            .messages
-            .iter()
-            .map(|m| {
-                let item = Item::new(&m.id, m, Default::default());
-                Row {
-                    id: item.id,
-                    raw: item.json,
-                    cells: item.cells,
-                }
-            })
-            .collect();
-        out.page(&[], &rows)?;
-        let length = out.commit_page()?;
-        if let Some(path) = &args.state {
-            let state = State {
-                cursor: updates.cursor,
-                output_len: writing_file.then_some(length),
-            };
-            state.save(path)?;
-        }
-        Ok(())
-    };
+    let state = args.state.as_deref();
     if let Some(first) = start {
-        batch(first)?;
+        batch(&mut out, first, state, writing_file)?;
         if !args.follow {
-            drop(batch);
             return Ok(out.finish()?);
         }
     }
     if args.follow {
         let mut stream = request.follow();
         while let Some(updates) = stream.try_next().await? {
-            batch(updates)?;
+            batch(&mut out, updates, state, writing_file)?;
         }
     } else {
-        batch(request.poll().await?)?;
+        batch(&mut out, request.poll().await?, state, writing_file)?;
     }
-    drop(batch);
     Ok(out.finish()?)
+}
+
+/// Writes one batch, makes it durable, then saves the place after it.
+fn batch(
+    out: &mut Output,
+    updates: Updates,
+    state: Option<&Path>,
+    writing_file: bool,
+) -> Result<(), Failure> {
+    let rows: Vec<Row> = updates
+        .messages
+        .iter()
+        .map(|m| {
+            let item = Item::new(&m.id, m, Default::default());
+            Row {
+                id: item.id,
+                raw: item.json,
+                cells: item.cells,
+            }
+        })
+        .collect();
+    out.page(&[], &rows)?;
+    let length = out.commit_page()?;
+    if let Some(path) = state {
+        let saved = State {
+            cursor: updates.cursor,
+            output_len: writing_file.then_some(length),
+        };
+        saved.save(path)?;
+    }
+    Ok(())
 }
