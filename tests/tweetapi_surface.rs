@@ -719,7 +719,11 @@ async fn the_inbox_walk_starts_with_the_first_state_then_follows_both_timelines_
                 Some("U1"),
                 timeline_page("1-8", json!({"minEntryId": "U2"})),
             ),
-            (Some("U2"), timeline_page("1-9", json!({}))),
+            // X's last page still names a `min_entry_id`: `AT_END` wins.
+            (
+                Some("U2"),
+                timeline_page("1-9", json!({"status": "AT_END", "minEntryId": "U3"})),
+            ),
         ],
     );
     let ids: Vec<String> = client(&server.base_url())

@@ -122,6 +122,7 @@ fn pagination(pagination: Option<&Pagination>) -> TokenStream {
         .split_first()
         .map_or(("", &[][..]), |(first, rest)| (first.as_str(), rest));
     let carry = &p.carry;
+    let end = p.end.iter().map(|(field, value)| quote!((#field, #value)));
     let previous = opt_str(p.previous.as_deref());
     let has_more = opt_str(p.has_more.as_deref());
     let page_size = opt_str(p.page_size.as_deref());
@@ -132,6 +133,7 @@ fn pagination(pagination: Option<&Pagination>) -> TokenStream {
             next: #next,
             next_also: &[#(#next_also),*],
             carry: &[#(#carry),*],
+            end: &[#(#end),*],
             previous: #previous,
             has_more: #has_more,
             page_size: #page_size,
@@ -524,9 +526,10 @@ components:
         assert!(code.contains(r#"previous: ::core::option::Option::Some("meta.previous_token")"#));
         assert!(code.contains(r#"next: "meta.next_token""#), "{code}");
         assert!(code.contains("next_also: &[]"), "{code}");
+        assert!(code.contains("end: &[]"), "{code}");
         let several = SPEC.replace(
             "next: meta.next_token,",
-            "next: [meta.next_token, next_token],",
+            "next: [meta.next_token, next_token], end: { meta.status: DONE },",
         );
         let ops = model::operations(&Document::from_yaml(&several).unwrap()).unwrap();
         let tokens = render(
@@ -538,6 +541,7 @@ components:
         .unwrap();
         let code = crate::format(tokens).unwrap();
         assert!(code.contains(r#"next_also: &["next_token"]"#), "{code}");
+        assert!(code.contains(r#"end: &[("meta.status", "DONE")]"#), "{code}");
         assert!(
             code.contains("type Output = crate::x::Page<types::Thing>;"),
             "{code}"

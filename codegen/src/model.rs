@@ -7,8 +7,10 @@
 //!   `previous` and `has_more` (dotted paths of the response fields that lead
 //!   on; `next` and `previous` may list several, tried in order, for an API
 //!   whose answers put the token in more than one place), optional
-//!   `page_size`, and optional `carry` (response fields whose values the next
-//!   request's body takes along with the token);
+//!   `page_size`, optional `carry` (response fields whose values the next
+//!   request's body takes along with the token), and optional `end` (a
+//!   mapping of response fields to the text that marks the last page, such
+//!   as `status: AT_END`);
 //! - `x-credential` on a JSON body property too: the client fills that field;
 //! - `x-facade-setter` on a parameter: the facade setter's name when it is not
 //!   the parameter's own (`dm_event.fields` is set with `fields`);
@@ -137,6 +139,8 @@ pub struct Pagination {
     pub previous: Option<String>,
     /// Response fields the next request's body carries along with the token.
     pub carry: Vec<String>,
+    /// Response fields and the text that, found there, marks the last page.
+    pub end: Vec<(String, String)>,
     /// The response field that says whether more pages remain.
     pub has_more: Option<String>,
     /// The query parameter that sets the page size.
@@ -483,9 +487,21 @@ fn pagination(raw: &Value, params: &[Param], body: &[String]) -> Result<Paginati
             "`x-pagination.carry` names `{missing}`, which is not a body field"
         ));
     }
+    let end = match raw.get("end") {
+        None => Vec::new(),
+        Some(Value::Object(marks)) => marks
+            .iter()
+            .map(|(field, value)| match value.as_str() {
+                Some(value) => Ok((field.clone(), value.to_owned())),
+                None => Err(format!("`x-pagination.end.{field}` is not a string")),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("`x-pagination.end` is not a mapping".to_owned()),
+    };
     Ok(Pagination {
         token,
         in_body,
+        end,
         next,
         previous: field("previous"),
         carry,
@@ -824,6 +840,7 @@ paths:
         token: cursor
         next: [nextCursor, pagination.nextCursor, data.nextCursor]
         carry: [snapshot]
+        end: { status: AT_END }
       requestBody:
         required: true
         content:
@@ -852,6 +869,10 @@ components:
             ["nextCursor", "pagination.nextCursor", "data.nextCursor"]
         );
         assert_eq!(pagination.carry, ["snapshot"]);
+        assert_eq!(pagination.end, [("status".to_owned(), "AT_END".to_owned())]);
+        let bad = BODY_PAGED.replace("end: { status: AT_END }", "end: { status: 1 }");
+        let error = operations(&Document::from_yaml(&bad).unwrap()).unwrap_err();
+        assert!(error.contains("`x-pagination.end.status`"), "{error}");
         let rules = &ops[0].body.as_ref().unwrap().rules;
         let token = rules.iter().find(|r| r.path == "authToken").unwrap();
         assert!(token.secret && token.required);

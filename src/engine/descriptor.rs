@@ -116,6 +116,9 @@ pub struct Pagination {
     /// Response fields the next request's body carries along with the
     /// token, under the same names.
     pub carry: &'static [&'static str],
+    /// Response fields and the text that, found there, marks the last page
+    /// (`status` = `AT_END`), whatever token it still carries.
+    pub end: &'static [(&'static str, &'static str)],
     /// The response field with the previous page's token.
     pub previous: Option<&'static str>,
     /// The response field that says whether more pages remain.

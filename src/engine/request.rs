@@ -323,7 +323,8 @@ where
 {
     /// What leads on from a page of this request, in its direction: the
     /// token the next request takes, or `None` at the last page (no token,
-    /// an empty one, or `has_more` false). [`pages`](Self::pages) follows
+    /// an empty one, `has_more` false, or a field the spec's `end` names
+    /// holding its mark). [`pages`](Self::pages) follows
     /// it; a caller that saves its place (a checkpoint) reads it too.
     pub fn continuation(&self) -> impl Fn(&E::Output) -> Option<String> + Send + Sync + 'static {
         let direction = self.direction;
@@ -332,6 +333,13 @@ where
             let pagination = pagination?;
             if let Some(field) = pagination.has_more
                 && page.has_more(field) == Some(false)
+            {
+                return None;
+            }
+            if pagination
+                .end
+                .iter()
+                .any(|(field, last)| page.token(field) == Some(*last))
             {
                 return None;
             }
