@@ -176,6 +176,29 @@ async fn xchat(fake: &FakeX) {
     assert_eq!(fake.requests(), before);
 
     unsafe { std::env::set_var("TWEETAPI_XCHAT_PIN", TWEETAPI_XCHAT_PIN) };
+    // On the wire: the PIN in the JSON body beside the auth token, nowhere else.
+    let server = httpmock::MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method(httpmock::Method::POST)
+            .path("/tw-v2/xchat/setup")
+            .query_param_count(".*", ".*", 0)
+            .json_body(serde_json::json!({
+                "authToken": "fake-auth-token-6f1d",
+                "userId": ME,
+                "pin": TWEETAPI_XCHAT_PIN,
+            }));
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"success":true}"#);
+    });
+    let mocked = Client::builder("fake-api-key", "fake-auth-token-6f1d")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let setup = mocked.xchat_setup(ME);
+    assert!(!format!("{setup:?} {mocked:?}").contains(TWEETAPI_XCHAT_PIN));
+    setup.send().await.unwrap();
+    mock.assert();
     let client = self::client(fake);
     client.xchat_setup(ME).send().await.unwrap();
 

@@ -541,7 +541,10 @@ components:
         .unwrap();
         let code = crate::format(tokens).unwrap();
         assert!(code.contains(r#"next_also: &["next_token"]"#), "{code}");
-        assert!(code.contains(r#"end: &[("meta.status", "DONE")]"#), "{code}");
+        assert!(
+            code.contains(r#"end: &[("meta.status", "DONE")]"#),
+            "{code}"
+        );
         assert!(
             code.contains("type Output = crate::x::Page<types::Thing>;"),
             "{code}"

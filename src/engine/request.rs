@@ -461,6 +461,33 @@ mod tests {
         legacy_values: &[],
     };
 
+    static CARRYING: super::super::descriptor::Pagination = super::super::descriptor::Pagination {
+        token: "cursor",
+        in_body: true,
+        next: "cursor",
+        next_also: &[],
+        carry: &["graphSnapshotId"],
+        end: &[],
+        previous: None,
+        has_more: None,
+        page_size: None,
+    };
+
+    #[test]
+    fn only_the_object_a_continuation_makes_stands_for_carried_fields() {
+        let fields = carried(&CARRYING, r#"{"cursor":"c2","graphSnapshotId":"g1"}"#).unwrap();
+        assert_eq!(fields["graphSnapshotId"], "g1");
+        // Anything else is a plain token, sent as it is.
+        for plain in [
+            "c2",
+            r#"{"cursor":"c2","other":"x"}"#,
+            r#"{"cursor":2}"#,
+            r#"["c2"]"#,
+        ] {
+            assert!(carried(&CARRYING, plain).is_none(), "{plain}");
+        }
+    }
+
     #[test]
     fn a_refused_secret_path_value_is_not_repeated() {
         let refused = check_segment(&SECRET, "hunter2\n").unwrap_err();
