@@ -150,6 +150,19 @@ async fn xchat(fake: &FakeX) {
         "{error:?}"
     );
 
+    // The fake never repeats a PIN either, even one of the wrong type.
+    x_dm::connect::install_tls_provider();
+    let raw = reqwest::Client::new()
+        .post(format!("{}/tw-v2/xchat/setup", fake.base_url()))
+        .header("x-api-key", "fake-api-key")
+        .json(&serde_json::json!({"authToken": "t", "userId": ME, "pin": 864_213}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 400);
+    let answer = raw.text().await.unwrap();
+    assert!(answer.contains("pin") && !answer.contains("864213"), "{answer}");
+
     // A wrong PIN gets TweetAPI's error, which does not repeat it.
     // SAFETY: this is the binary's only test and no other thread runs yet
     // besides the fake's, which reads no environment.

@@ -139,12 +139,13 @@ fn body_of<T: serde::de::DeserializeOwned>(call: &Call) -> Result<T, Box<Respons
             &[Refusal::body(None, None, "is required")],
         )));
     };
-    serde_json::from_value(body.clone()).map_err(|error| {
-        // serde's message names the field, never a secret's value: the
-        // secrets are strings, which any string decodes.
+    serde_path_to_error::deserialize(body.clone()).map_err(|error| {
+        // Only where the body went wrong, not serde's message, which may
+        // quote the value: a PIN sent as a number would be repeated.
+        let at = error.path().to_string();
         Box::new(refuse(
             call.operation,
-            &[Refusal::body(None, None, format!("is not valid: {error}"))],
+            &[Refusal::body(Some(&at), None, "does not have the documented type")],
         ))
     })
 }
