@@ -161,7 +161,10 @@ async fn xchat(fake: &FakeX) {
         .unwrap();
     assert_eq!(raw.status(), 400);
     let answer = raw.text().await.unwrap();
-    assert!(answer.contains("pin") && !answer.contains("864213"), "{answer}");
+    assert!(
+        answer.contains("pin") && !answer.contains("864213"),
+        "{answer}"
+    );
 
     // A wrong PIN gets TweetAPI's error, which does not repeat it.
     // SAFETY: this is the binary's only test and no other thread runs yet

@@ -145,7 +145,11 @@ fn body_of<T: serde::de::DeserializeOwned>(call: &Call) -> Result<T, Box<Respons
         let at = error.path().to_string();
         Box::new(refuse(
             call.operation,
-            &[Refusal::body(Some(&at), None, "does not have the documented type")],
+            &[Refusal::body(
+                Some(&at),
+                None,
+                "does not have the documented type",
+            )],
         ))
     })
 }
