@@ -97,9 +97,10 @@ fn param(param: &Param) -> TokenStream {
 fn body(body: &Body) -> TokenStream {
     let content_type = &body.content_type;
     let required = body.required;
-    let rules = body.rules.iter().map(|BodyRule { path, required, secret, rules }| {
+    let rules = body.rules.iter().map(|BodyRule { path, required, secret, credential, rules }| {
         let rules = rules.iter().map(rule);
-        quote!(crate::engine::BodyRule { path: #path, required: #required, secret: #secret, rules: &[#(#rules),*] })
+        let credential = opt_str(credential.as_deref());
+        quote!(crate::engine::BodyRule { path: #path, required: #required, secret: #secret, credential: #credential, rules: &[#(#rules),*] })
     });
     quote! {
         ::core::option::Option::Some(crate::engine::Body {
@@ -115,14 +116,25 @@ fn pagination(pagination: Option<&Pagination>) -> TokenStream {
         return quote!(::core::option::Option::None);
     };
     let token = &p.token;
-    let next = &p.next;
+    let in_body = p.in_body;
+    // The model refuses an `x-pagination` without a `next` field.
+    let (next, next_also) = p
+        .next
+        .split_first()
+        .map_or(("", &[][..]), |(first, rest)| (first.as_str(), rest));
+    let carry = &p.carry;
+    let end = p.end.iter().map(|(field, value)| quote!((#field, #value)));
     let previous = opt_str(p.previous.as_deref());
     let has_more = opt_str(p.has_more.as_deref());
     let page_size = opt_str(p.page_size.as_deref());
     quote! {
         ::core::option::Option::Some(crate::engine::Pagination {
             token: #token,
+            in_body: #in_body,
             next: #next,
+            next_also: &[#(#next_also),*],
+            carry: &[#(#carry),*],
+            end: &[#(#end),*],
             previous: #previous,
             has_more: #has_more,
             page_size: #page_size,
@@ -515,6 +527,27 @@ components:
             "{code}"
         );
         assert!(code.contains(r#"previous: ::core::option::Option::Some("meta.previous_token")"#));
+        assert!(code.contains(r#"next: "meta.next_token""#), "{code}");
+        assert!(code.contains("next_also: &[]"), "{code}");
+        assert!(code.contains("end: &[]"), "{code}");
+        let several = SPEC.replace(
+            "next: meta.next_token,",
+            "next: [meta.next_token, next_token], end: { meta.status: DONE },",
+        );
+        let ops = model::operations(&Document::from_yaml(&several).unwrap()).unwrap();
+        let tokens = render(
+            &ops,
+            &Paths {
+                page: "crate::x::Page<{item}>",
+            },
+        )
+        .unwrap();
+        let code = crate::format(tokens).unwrap();
+        assert!(code.contains(r#"next_also: &["next_token"]"#), "{code}");
+        assert!(
+            code.contains(r#"end: &[("meta.status", "DONE")]"#),
+            "{code}"
+        );
         assert!(
             code.contains("type Output = crate::x::Page<types::Thing>;"),
             "{code}"

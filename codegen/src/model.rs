@@ -2,9 +2,16 @@
 //! rules, body and its rules, responses, scopes and pagination.
 //!
 //! Vendor extensions this crate reads (each documented where it is used):
-//! - `x-pagination` on an operation: `token` (the parameter that takes a
-//!   page token), `next`, optional `previous` and `has_more` (dotted paths of
-//!   the response fields that lead on), optional `page_size`;
+//! - `x-pagination` on an operation: `token` (the parameter, or the
+//!   top-level JSON body field, that takes a page token), `next`, optional
+//!   `previous` and `has_more` (dotted paths of the response fields that lead
+//!   on; `next` and `previous` may list several, tried in order, for an API
+//!   whose answers put the token in more than one place), optional
+//!   `page_size`, optional `carry` (response fields whose values the next
+//!   request's body takes along with the token), and optional `end` (a
+//!   mapping of response fields to the text that marks the last page, such
+//!   as `status: AT_END`);
+//! - `x-credential` on a JSON body property too: the client fills that field;
 //! - `x-facade-setter` on a parameter: the facade setter's name when it is not
 //!   the parameter's own (`dm_event.fields` is set with `fields`);
 //! - `x-credential` on a parameter: the client fills it from a credential of
@@ -112,6 +119,8 @@ pub struct BodyRule {
     pub required: bool,
     /// `format: password`: its value is never shown.
     pub secret: bool,
+    /// The credential that fills it (`x-credential`), for a top-level field.
+    pub credential: Option<String>,
     /// What its value must satisfy.
     pub rules: Vec<Rule>,
 }
@@ -119,12 +128,19 @@ pub struct BodyRule {
 /// How an operation's pages lead on, from `x-pagination`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pagination {
-    /// The query parameter that takes a page token.
+    /// The query parameter, or top-level body field, that takes a page token.
     pub token: String,
-    /// The response field holding the next page's token.
-    pub next: String,
+    /// Whether the token travels in the JSON body rather than the query.
+    pub in_body: bool,
+    /// The response fields that may hold the next page's token, in the
+    /// order they are tried.
+    pub next: Vec<String>,
     /// The response field holding the previous page's token.
     pub previous: Option<String>,
+    /// Response fields the next request's body carries along with the token.
+    pub carry: Vec<String>,
+    /// Response fields and the text that, found there, marks the last page.
+    pub end: Vec<(String, String)>,
     /// The response field that says whether more pages remain.
     pub has_more: Option<String>,
     /// The query parameter that sets the page size.
@@ -252,9 +268,13 @@ fn operation(doc: &Document, id: &str, at: &spec::OperationAt<'_>) -> Result<Ope
         .filter_map(Value::as_str)
         .map(str::to_owned)
         .collect();
+    let body_fields = match op.get("requestBody") {
+        Some(raw) => body_fields(doc, doc.resolve(raw)?)?,
+        None => Vec::new(),
+    };
     let pagination = op
         .get("x-pagination")
-        .map(|raw| pagination(raw, &params))
+        .map(|raw| pagination(raw, &params, &body_fields))
         .transpose()?;
     let method = at.method.to_ascii_uppercase();
     let idempotent = op
@@ -419,11 +439,47 @@ fn body(doc: &Document, raw: &Value) -> Result<Body, String> {
     })
 }
 
-fn pagination(raw: &Value, params: &[Param]) -> Result<Pagination, String> {
+/// The top-level properties of a JSON body's schema.
+fn body_fields(doc: &Document, raw: &Value) -> Result<Vec<String>, String> {
+    let Some(schema) = raw
+        .pointer("/content/application~1json/schema")
+        .map(|schema| doc.resolve(schema))
+        .transpose()?
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|properties| properties.keys().cloned().collect())
+        .unwrap_or_default())
+}
+
+/// A field of `x-pagination` that names one response field or a list of them.
+fn paths(raw: &Value, key: &str) -> Result<Vec<String>, String> {
+    match raw.get(key) {
+        None => Ok(Vec::new()),
+        Some(Value::String(one)) => Ok(vec![one.clone()]),
+        Some(Value::Array(many)) => many
+            .iter()
+            .map(|path| {
+                path.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("`x-pagination.{key}` lists something not a string"))
+            })
+            .collect(),
+        Some(_) => Err(format!(
+            "`x-pagination.{key}` is neither a field nor a list of fields"
+        )),
+    }
+}
+
+fn pagination(raw: &Value, params: &[Param], body: &[String]) -> Result<Pagination, String> {
     let field = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
     let token = field("token").ok_or("`x-pagination` names no `token` parameter")?;
     let known = |name: &str| params.iter().any(|p| p.name == name);
-    if !known(&token) {
+    let in_body = !known(&token) && body.contains(&token);
+    if !known(&token) && !in_body {
         return Err(format!(
             "`x-pagination` names `{token}`, which is not a parameter"
         ));
@@ -431,15 +487,40 @@ fn pagination(raw: &Value, params: &[Param]) -> Result<Pagination, String> {
     let page_size = field("page_size");
     if let Some(size) = &page_size
         && !known(size)
+        && !body.contains(size)
     {
         return Err(format!(
             "`x-pagination` names `{size}`, which is not a parameter"
         ));
     }
+    let next = paths(raw, "next")?;
+    if next.is_empty() {
+        return Err("`x-pagination` names no `next` field".to_owned());
+    }
+    let carry = paths(raw, "carry")?;
+    if let Some(missing) = carry.iter().find(|name| !body.contains(name)) {
+        return Err(format!(
+            "`x-pagination.carry` names `{missing}`, which is not a body field"
+        ));
+    }
+    let end = match raw.get("end") {
+        None => Vec::new(),
+        Some(Value::Object(marks)) => marks
+            .iter()
+            .map(|(field, value)| match value.as_str() {
+                Some(value) => Ok((field.clone(), value.to_owned())),
+                None => Err(format!("`x-pagination.end.{field}` is not a string")),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("`x-pagination.end` is not a mapping".to_owned()),
+    };
     Ok(Pagination {
         token,
-        next: field("next").ok_or("`x-pagination` names no `next` field")?,
+        in_body,
+        end,
+        next,
         previous: field("previous"),
+        carry,
         has_more: field("has_more"),
         page_size,
     })
@@ -706,7 +787,8 @@ components:
         let ops = ops();
         let pagination = ops[0].pagination.as_ref().unwrap();
         assert_eq!(pagination.token, "pagination_token");
-        assert_eq!(pagination.next, "meta.next_token");
+        assert_eq!(pagination.next, ["meta.next_token"]);
+        assert!(!pagination.in_body && pagination.carry.is_empty());
         assert_eq!(pagination.page_size.as_deref(), Some("max_results"));
         assert_eq!(
             ops[0].requirements,
@@ -765,6 +847,71 @@ components:
         );
         let error = operations(&Document::from_yaml(&inline).unwrap()).unwrap_err();
         assert!(error.contains("unnamed schema"), "{error}");
+    }
+
+    const BODY_PAGED: &str = r##"
+openapi: 3.0.3
+paths:
+  /v1/history:
+    post:
+      operationId: postHistory
+      x-pagination:
+        token: cursor
+        next: [nextCursor, pagination.nextCursor, data.nextCursor]
+        carry: [snapshot]
+        end: { status: AT_END }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/HistoryRequest" }
+      responses:
+        "200": { description: ok }
+components:
+  schemas:
+    HistoryRequest:
+      type: object
+      required: [authToken]
+      properties:
+        authToken: { type: string, format: password, x-credential: auth_token }
+        cursor: { type: string }
+        snapshot: { type: string }
+"##;
+
+    #[test]
+    fn a_page_token_may_travel_in_the_body_and_be_read_from_several_fields() {
+        let ops = operations(&Document::from_yaml(BODY_PAGED).unwrap()).unwrap();
+        let pagination = ops[0].pagination.as_ref().unwrap();
+        assert!(pagination.in_body);
+        assert_eq!(
+            pagination.next,
+            ["nextCursor", "pagination.nextCursor", "data.nextCursor"]
+        );
+        assert_eq!(pagination.carry, ["snapshot"]);
+        assert_eq!(pagination.end, [("status".to_owned(), "AT_END".to_owned())]);
+        let bad = BODY_PAGED.replace("end: { status: AT_END }", "end: { status: 1 }");
+        let error = operations(&Document::from_yaml(&bad).unwrap()).unwrap_err();
+        assert!(error.contains("`x-pagination.end.status`"), "{error}");
+        let rules = &ops[0].body.as_ref().unwrap().rules;
+        let token = rules.iter().find(|r| r.path == "authToken").unwrap();
+        assert!(token.secret && token.required);
+        assert_eq!(token.credential.as_deref(), Some("auth_token"));
+
+        let stray = BODY_PAGED.replace("carry: [snapshot]", "carry: [graph]");
+        let error = operations(&Document::from_yaml(&stray).unwrap()).unwrap_err();
+        assert!(
+            error.contains("`graph`, which is not a body field"),
+            "{error}"
+        );
+        let nowhere = BODY_PAGED.replace("token: cursor", "token: page");
+        let error = operations(&Document::from_yaml(&nowhere).unwrap()).unwrap_err();
+        assert!(error.contains("`page`"), "{error}");
+        let empty = BODY_PAGED.replace(
+            "next: [nextCursor, pagination.nextCursor, data.nextCursor]",
+            "next: []",
+        );
+        let error = operations(&Document::from_yaml(&empty).unwrap()).unwrap_err();
+        assert!(error.contains("no `next`"), "{error}");
     }
 
     #[test]

@@ -147,8 +147,11 @@ fn walk(
     let Some(object) = schema.as_object() else {
         return Ok(());
     };
-    // `allOf` parts all apply; one-of shapes are left to the server, since a
-    // rule that holds in one shape may not in another.
+    // `allOf` parts all apply. One-of shapes are left to the server, since a
+    // rule that holds in one shape may not in another, unless every shape is
+    // closed (`additionalProperties: false`): a field then belongs to the
+    // shapes that name it, and its rules apply wherever it is present, though
+    // no shape's fields are required of the others.
     for part in object
         .get("allOf")
         .and_then(Value::as_array)
@@ -157,18 +160,42 @@ fn walk(
     {
         walk(doc, part, path, required, depth + 1, out)?;
     }
+    let shapes = object.get("oneOf").and_then(Value::as_array);
+    let closed = |shape: &Value| {
+        doc.resolve(shape)
+            .is_ok_and(|shape| shape.get("additionalProperties") == Some(&Value::Bool(false)))
+    };
+    if let Some(shapes) = shapes.filter(|shapes| shapes.iter().all(closed)) {
+        for shape in shapes {
+            let mut open = doc.resolve(shape)?.clone();
+            if let Some(shape) = open.as_object_mut() {
+                shape.remove("required");
+            }
+            walk(doc, &open, path, false, depth + 1, out)?;
+        }
+    }
     let mut resolved = object.clone();
     if let Some(items) = object.get("items") {
         resolved.insert("items".into(), doc.resolve(items)?.clone());
     }
     let rules = of(&resolved).map_err(|e| format!("body `{path}`: {e}"))?;
     let secret = object.get("format").and_then(Value::as_str) == Some("password");
+    let credential = object
+        .get("x-credential")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if credential.is_some() && (path.contains('.') || path.contains('[')) {
+        return Err(format!(
+            "body `{path}`: `x-credential` is only read on a top-level body field"
+        ));
+    }
     // The body itself has a place only for its rules (`anyOf` of fields).
-    if (!path.is_empty() && (required || secret)) || !rules.is_empty() {
+    if (!path.is_empty() && (required || secret || credential.is_some())) || !rules.is_empty() {
         out.push(BodyRule {
             path: path.to_owned(),
             required,
             secret,
+            credential,
             rules,
         });
     }
@@ -290,11 +317,25 @@ components:
         text: { type: string, minLength: 1, maxLength: 10000 }
         note: { type: string }
         pin: { type: string, format: password }
+        authToken: { type: string, format: password, x-credential: auth_token }
     Attachment:
       type: object
       required: [media_id]
       properties:
         media_id: { type: string, pattern: "^[0-9]+$" }
+    Media:
+      type: object
+      properties:
+        closed:
+          type: array
+          items:
+            oneOf:
+              - { type: object, additionalProperties: false, required: [url], properties: { url: { type: string, minLength: 1 } } }
+              - { type: object, additionalProperties: false, required: [data, type], properties: { data: { type: string }, type: { type: string, minLength: 1 } } }
+        open:
+          oneOf:
+            - { type: object, properties: { a: { type: string, minLength: 1 } } }
+            - { type: object, additionalProperties: false, properties: { b: { type: string, minLength: 1 } } }
 "##,
         )
         .unwrap();
@@ -305,8 +346,17 @@ components:
             .map(|r| (r.path.as_str(), r.required, r.rules.len()))
             .collect();
         assert!(got.iter().any(|r| r.path == "pin" && r.secret), "{got:?}");
-        assert!(got.iter().all(|r| r.secret == (r.path == "pin")));
-        let paths: Vec<_> = paths.into_iter().filter(|(p, ..)| *p != "pin").collect();
+        let secrets = ["pin", "authToken"];
+        assert!(
+            got.iter()
+                .all(|r| r.secret == secrets.contains(&r.path.as_str()))
+        );
+        let filled: Vec<_> = got.iter().filter_map(|r| r.credential.as_deref()).collect();
+        assert_eq!(filled, ["auth_token"], "{got:?}");
+        let paths: Vec<_> = paths
+            .into_iter()
+            .filter(|(p, ..)| !secrets.contains(p))
+            .collect();
         assert_eq!(
             paths,
             [
@@ -314,6 +364,17 @@ components:
                 ("attachments", false, 1),
                 ("attachments[].media_id", true, 1),
             ]
+        );
+        let media = serde_json::json!({"$ref": "#/components/schemas/Media"});
+        let got = of_body(&doc, &media).unwrap();
+        let paths: Vec<_> = got
+            .iter()
+            .map(|r| (r.path.as_str(), r.required, r.rules.len()))
+            .collect();
+        assert_eq!(
+            paths,
+            [("closed[].url", false, 1), ("closed[].type", false, 1)],
+            "closed shapes' rules apply where present, none is required; an open one-of is the server's"
         );
     }
 }

@@ -83,6 +83,10 @@ pub struct BodyRule {
     pub required: bool,
     /// Declared `format: password`: its value never appears in an error.
     pub secret: bool,
+    /// The client credential that fills this (top-level) field, rather than
+    /// the caller: whatever the caller put there is replaced, or removed when
+    /// the client has no such credential.
+    pub credential: Option<&'static str>,
     /// What its value must satisfy.
     pub rules: &'static [Rule],
 }
@@ -101,10 +105,22 @@ pub struct Body {
 /// How an operation's pages lead on, declared with `x-pagination`.
 #[derive(Debug)]
 pub struct Pagination {
-    /// The query parameter that takes a page token.
+    /// The query parameter that takes a page token, or the top-level JSON
+    /// body field when [`in_body`](Self::in_body).
     pub token: &'static str,
+    /// Whether the token travels in the JSON body.
+    pub in_body: bool,
     /// The response field with the next page's token (`meta.next_token`).
     pub next: &'static str,
+    /// Further response fields that may hold the next page's token, tried
+    /// in order after [`next`](Self::next).
+    pub next_also: &'static [&'static str],
+    /// Response fields the next request's body carries along with the
+    /// token, under the same names.
+    pub carry: &'static [&'static str],
+    /// Response fields and the text that, found there, marks the last page
+    /// (`status` = `AT_END`), whatever token it still carries.
+    pub end: &'static [(&'static str, &'static str)],
     /// The response field with the previous page's token.
     pub previous: Option<&'static str>,
     /// The response field that says whether more pages remain.
@@ -152,6 +168,13 @@ pub struct Operation {
     pub accept: &'static str,
     /// Fields parameters that need an expansion.
     pub requirements: &'static [Requirement],
+}
+
+impl Pagination {
+    /// Every field that may hold the next page's token, in the order tried.
+    pub fn next_fields(&self) -> impl Iterator<Item = &'static str> + use<> {
+        std::iter::once(self.next).chain(self.next_also.iter().copied())
+    }
 }
 
 impl Operation {

@@ -220,6 +220,42 @@ impl<E: Endpoint> Request<E> {
         Ok(url)
     }
 
+    /// The JSON body as sent: the fields the spec fills from credentials
+    /// filled (or removed when the client lacks the credential), and a page
+    /// token that travels in the body put in its place, with what it carries.
+    fn fill_body(&self, value: &Value, token: Option<&str>) -> Value {
+        let operation = E::operation();
+        let mut value = value.clone();
+        let Some(object) = value.as_object_mut() else {
+            return value;
+        };
+        let filled = operation.body.iter().flat_map(|body| body.rules);
+        for rule in filled {
+            let Some(name) = rule.credential else {
+                continue;
+            };
+            match self.connection.credential(name) {
+                Some(secret) => {
+                    object.insert(rule.path.to_owned(), Value::String(secret.to_owned()));
+                }
+                None => {
+                    object.remove(rule.path);
+                }
+            }
+        }
+        if let (Some(pagination), Some(token)) = (&operation.pagination, token)
+            && pagination.in_body
+        {
+            match carried(pagination, token) {
+                Some(fields) => object.extend(fields),
+                None => {
+                    object.insert(pagination.token.to_owned(), Value::String(token.to_owned()));
+                }
+            }
+        }
+        value
+    }
+
     /// The URL and body to send, checked against the operation's rules.
     fn prepare(
         &self,
@@ -247,6 +283,7 @@ impl<E: Endpoint> Request<E> {
                 .into());
             }
             Some(Ok(Body::Json(value))) => {
+                let value = &self.fill_body(value, token);
                 validate::check_body(operation, Some(value))?;
                 let bytes = serde_json::to_vec(value).map_err(|e| {
                     InvalidParameter::new("$.", format!("cannot be encoded: {e}"), None)
@@ -299,7 +336,8 @@ where
 {
     /// What leads on from a page of this request, in its direction: the
     /// token the next request takes, or `None` at the last page (no token,
-    /// an empty one, or `has_more` false). [`pages`](Self::pages) follows
+    /// an empty one, `has_more` false, or a field the spec's `end` names
+    /// holding its mark). [`pages`](Self::pages) follows
     /// it; a caller that saves its place (a checkpoint) reads it too.
     pub fn continuation(&self) -> impl Fn(&E::Output) -> Option<String> + Send + Sync + 'static {
         let direction = self.direction;
@@ -311,13 +349,31 @@ where
             {
                 return None;
             }
-            let field = match direction {
-                Direction::Older => pagination.next,
-                Direction::Newer => pagination.previous?,
+            if pagination
+                .end
+                .iter()
+                .any(|(field, last)| page.token(field) == Some(*last))
+            {
+                return None;
+            }
+            let present = |field: &str| page.token(field).filter(|token| !token.is_empty());
+            let token = match direction {
+                Direction::Older => pagination.next_fields().find_map(present)?,
+                Direction::Newer => present(pagination.previous?)?,
             };
-            page.token(field)
-                .filter(|token| !token.is_empty())
-                .map(str::to_owned)
+            if pagination.carry.is_empty() || !pagination.in_body {
+                return Some(token.to_owned());
+            }
+            // The token and what it carries, as one JSON object, so that a
+            // saved place resumes with all of it.
+            let mut fields = serde_json::Map::new();
+            fields.insert(pagination.token.to_owned(), Value::from(token));
+            for field in pagination.carry {
+                if let Some(value) = present(field) {
+                    fields.insert((*field).to_owned(), Value::from(value));
+                }
+            }
+            Some(Value::Object(fields).to_string())
         }
     }
 
@@ -342,6 +398,27 @@ where
         )
         .boxed()
     }
+}
+
+/// The body fields a token of `pagination` stands for, when it carries more
+/// than the token itself: the JSON object [`Request::continuation`] made.
+fn carried(
+    pagination: &super::descriptor::Pagination,
+    token: &str,
+) -> Option<serde_json::Map<String, Value>> {
+    if pagination.carry.is_empty() {
+        return None;
+    }
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(token) else {
+        return None;
+    };
+    let known =
+        |name: &String| name == pagination.token || pagination.carry.contains(&name.as_str());
+    fields
+        .keys()
+        .all(known)
+        .then_some(fields)
+        .filter(|fields| fields.values().all(Value::is_string))
 }
 
 /// Refuses a path value that the URL would change or that would lead to
@@ -413,6 +490,33 @@ mod tests {
         legacy: false,
         legacy_values: &[],
     };
+
+    static CARRYING: super::super::descriptor::Pagination = super::super::descriptor::Pagination {
+        token: "cursor",
+        in_body: true,
+        next: "cursor",
+        next_also: &[],
+        carry: &["graphSnapshotId"],
+        end: &[],
+        previous: None,
+        has_more: None,
+        page_size: None,
+    };
+
+    #[test]
+    fn only_the_object_a_continuation_makes_stands_for_carried_fields() {
+        let fields = carried(&CARRYING, r#"{"cursor":"c2","graphSnapshotId":"g1"}"#).unwrap();
+        assert_eq!(fields["graphSnapshotId"], "g1");
+        // Anything else is a plain token, sent as it is.
+        for plain in [
+            "c2",
+            r#"{"cursor":"c2","other":"x"}"#,
+            r#"{"cursor":2}"#,
+            r#"["c2"]"#,
+        ] {
+            assert!(carried(&CARRYING, plain).is_none(), "{plain}");
+        }
+    }
 
     #[test]
     fn a_refused_secret_path_value_is_not_repeated() {

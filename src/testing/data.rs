@@ -65,6 +65,9 @@ pub struct Dataset {
     /// Writes so far: the low bits of the ids they are given.
     writes: u64,
     uploads: Uploads,
+    /// What TweetAPI's side remembers: accepted requests, the sends that
+    /// updates report, XChat's lock.
+    pub(crate) tweetapi: super::tweetapi::State,
 }
 
 /// One DM conversation and its events.
@@ -555,6 +558,7 @@ fn build(seed: u64) -> Dataset {
         clock_ms: newest_ms + WRITE_GAP_MS,
         writes: 0,
         uploads: Uploads::default(),
+        tweetapi: super::tweetapi::State::default(),
     }
 }
 

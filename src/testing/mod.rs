@@ -61,6 +61,9 @@ use tokio::task::JoinHandle;
 pub use data::{DEFAULT_SEED, Dataset};
 use knobs::Knobs;
 use store::Store;
+/// The XChat PIN of the fake's account: `TWEETAPI_XCHAT_PIN` must hold it
+/// for `xchat/setup` to unlock XChat.
+pub use tweetapi::XCHAT_PIN as TWEETAPI_XCHAT_PIN;
 pub use x::login::DEMO_CLIENT_ID;
 use x::login::{LoginConfig, Logins};
 

@@ -19,7 +19,8 @@ use x_dm::x::types::{
 /// tweet.read and users.read); the four OAuth 1.0a variables X_CONSUMER_KEY,
 /// X_CONSUMER_SECRET, X_OAUTH1_ACCESS_TOKEN and X_OAUTH1_ACCESS_TOKEN_SECRET;
 /// the profile stored by `x-dm auth login`, renewed as needed. For TweetAPI,
-/// TWEETAPI_KEY and TWEETAPI_AUTH_TOKEN (the account's auth_token cookie).
+/// TWEETAPI_KEY and TWEETAPI_AUTH_TOKEN (the account's auth_token cookie), and
+/// TWEETAPI_XCHAT_PIN for `tweetapi xchat setup`.
 /// With --demo, none is needed.
 #[derive(Debug, Parser)]
 #[command(name = "x-dm", version, about, long_about)]
@@ -96,7 +97,7 @@ pub enum Command {
     /// DM attachments.
     #[command(subcommand)]
     Media(MediaCommand),
-    /// Read DMs through TweetAPI.
+    /// Read and send DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),
     /// Log in to X, and keep the login's tokens fresh.
@@ -150,6 +151,19 @@ pub enum MediaCommand {
 pub enum TweetApiCommand {
     /// Export the messages of a conversation, newest first.
     Conversation(commands::tweetapi_conversation::Args),
+    /// List the inbox's conversations: trusted ones, then message requests.
+    Inbox(commands::tweetapi_inbox::Args),
+    /// Write new messages as JSON lines, by polling; once, or with --follow.
+    Updates(commands::tweetapi_updates::Args),
+    /// Send a message, once.
+    Send(commands::tweetapi_send::Args),
+    /// Accept a message request.
+    Accept(commands::tweetapi_accept::Args),
+    /// Check whether the account may message some users.
+    CanDm(commands::tweetapi_can_dm::Args),
+    /// XChat (encrypted DMs), decrypted by TweetAPI.
+    #[command(subcommand)]
+    Xchat(commands::tweetapi_xchat::Command),
 }
 
 /// The values of a comma-separated LIST option. A type of its own, so that

@@ -78,5 +78,23 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             commands::auth_refresh::run(args, context).await
         }
         Command::Auth(AuthCommand::Logout(args)) => commands::auth_logout::run(args, context).await,
+        Command::Tweetapi(TweetApiCommand::Inbox(args)) => {
+            commands::tweetapi_inbox::run(args, context).await
+        }
+        Command::Tweetapi(TweetApiCommand::Updates(args)) => {
+            commands::tweetapi_updates::run(args, context).await
+        }
+        Command::Tweetapi(TweetApiCommand::Send(args)) => {
+            commands::tweetapi_send::run(args, context).await
+        }
+        Command::Tweetapi(TweetApiCommand::Accept(args)) => {
+            commands::tweetapi_accept::run(args, context).await
+        }
+        Command::Tweetapi(TweetApiCommand::CanDm(args)) => {
+            commands::tweetapi_can_dm::run(args, context).await
+        }
+        Command::Tweetapi(TweetApiCommand::Xchat(command)) => {
+            commands::tweetapi_xchat::run(command, context).await
+        }
     }
 }

@@ -43,45 +43,21 @@ fn serve(shared: &Shared, call: &Call) -> Response {
         return refuse(call.operation, &call.token_refused());
     };
     let page_of = messages.get(slice.start..slice.end).unwrap_or_default();
-    page(&data, conversation, page_of, &messages, slice.next)
+    page(&data, conversation, page_of, slice.next)
 }
 
 fn page(
     data: &Dataset,
     conversation: &Conversation,
     page: &[&Value],
-    messages: &[&Value],
     next: Option<Cursor>,
 ) -> Response {
     let shaped: Vec<Value> = page
         .iter()
         .map(|event| message(data, conversation, event))
         .collect();
-    let user_ids = unique(shaped.iter().flat_map(|message| {
-        str_of(message, "senderId")
-            .into_iter()
-            .chain(str_of(message, "recipientId"))
-    }));
-    let users: Vec<Value> = user_ids
-        .iter()
-        .filter_map(|id| data.user(id))
-        .map(user)
-        .collect();
-    let last = messages.first();
-    let info = json!({
-        "id": conversation.id,
-        "type": if conversation.group { "GROUP_DM" } else { "ONE_TO_ONE" },
-        "participants": conversation.participants,
-        "lastMessageId": last.and_then(|m| m.get("id")),
-        "lastMessageTime": last.and_then(|m| m.get("created_at")),
-        "lastReadMessageId": last.and_then(|m| m.get("id")),
-        "trusted": true,
-        "muted": conversation.muted,
-        "readOnly": false,
-        "lowQuality": false,
-        "nsfw": false,
-        "notificationsDisabled": conversation.muted,
-    });
+    let users = users_of(data, &shaped);
+    let info = info(conversation, data.tweetapi.trusted(&conversation.id));
     json_response(
         StatusCode::OK,
         &json!({
@@ -94,8 +70,44 @@ fn page(
     )
 }
 
+/// A conversation's details as TweetAPI words them; `trusted` says which
+/// inbox timeline it is on.
+pub(super) fn info(conversation: &Conversation, trusted: bool) -> Value {
+    let last = conversation
+        .events
+        .iter()
+        .find(|event| str_of(event, "event_type") == Some("MessageCreate"));
+    json!({
+        "id": conversation.id,
+        "type": if conversation.group { "GROUP_DM" } else { "ONE_TO_ONE" },
+        "participants": conversation.participants,
+        "lastMessageId": last.and_then(|m| m.get("id")),
+        "lastMessageTime": last.and_then(|m| m.get("created_at")),
+        "lastReadMessageId": if trusted { last.and_then(|m| m.get("id")).cloned() } else { Some(json!("0")) },
+        "trusted": trusted,
+        "muted": conversation.muted,
+        "readOnly": false,
+        "lowQuality": !trusted,
+        "nsfw": false,
+        "notificationsDisabled": conversation.muted,
+    })
+}
+
+/// The users `messages` name, as TweetAPI's full profiles.
+pub(super) fn users_of(data: &Dataset, messages: &[Value]) -> Vec<Value> {
+    let ids = unique(messages.iter().flat_map(|message| {
+        str_of(message, "senderId")
+            .into_iter()
+            .chain(str_of(message, "recipientId"))
+    }));
+    ids.iter()
+        .filter_map(|id| data.user(id))
+        .map(user)
+        .collect()
+}
+
 /// A DM event as TweetAPI words a message.
-fn message(data: &Dataset, conversation: &Conversation, event: &Value) -> Value {
+pub(super) fn message(data: &Dataset, conversation: &Conversation, event: &Value) -> Value {
     let sender = str_of(event, "sender_id");
     let recipient = if conversation.group {
         None
@@ -167,7 +179,7 @@ fn message(data: &Dataset, conversation: &Conversation, event: &Value) -> Value 
 }
 
 /// An X user as TweetAPI's full profile.
-fn user(user: &Value) -> Value {
+pub(super) fn user(user: &Value) -> Value {
     let metric = |key: &str| user.pointer(&format!("/public_metrics/{key}")).cloned();
     let verified_type = str_of(user, "verified_type").filter(|t| *t != "none");
     json!({

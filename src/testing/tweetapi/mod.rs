@@ -3,7 +3,25 @@
 //! shapes (its `error` envelope, and NestJS's flat shape for a missing key or
 //! an unknown path).
 
+mod accept_conversation;
 mod conversation;
+mod dm_permissions;
+mod dm_user_updates;
+mod inbox_initial_state;
+mod send_dm;
+mod state;
+mod timeline;
+mod timeline_trusted;
+mod timeline_untrusted;
+mod xchat;
+mod xchat_can_dm;
+mod xchat_conversations;
+mod xchat_history;
+mod xchat_send;
+mod xchat_setup;
+
+pub(crate) use state::State;
+pub use state::XCHAT_PIN;
 
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
@@ -11,12 +29,26 @@ use serde_json::{Value, json};
 
 use crate::engine::Operation;
 use crate::testing::knobs::Quota;
-use crate::testing::server::call::{Reason, Refusal};
+use crate::testing::server::call::{Call, Payload, Reason, Refusal};
 use crate::testing::server::{Api, json_response, unix_now};
 
 pub(crate) static API: Api = Api {
     operations: crate::tweetapi::OPERATIONS,
-    routes: &[conversation::ROUTE],
+    routes: &[
+        conversation::ROUTE,
+        inbox_initial_state::ROUTE,
+        timeline_trusted::ROUTE,
+        timeline_untrusted::ROUTE,
+        dm_user_updates::ROUTE,
+        send_dm::ROUTE,
+        dm_permissions::ROUTE,
+        accept_conversation::ROUTE,
+        xchat_setup::ROUTE,
+        xchat_conversations::ROUTE,
+        xchat_send::ROUTE,
+        xchat_history::ROUTE,
+        xchat_can_dm::ROUTE,
+    ],
     authorize,
     refuse,
     too_many_requests,
@@ -96,4 +128,28 @@ fn no_such_path(method: &Method, uri: &Uri) -> Response {
             "error": "Not Found",
         }),
     )
+}
+
+/// The JSON body of a call as its generated type, or TweetAPI's 400. The
+/// spec's body rules were checked before; the type says the rest.
+fn body_of<T: serde::de::DeserializeOwned>(call: &Call) -> Result<T, Box<Response>> {
+    let Payload::Json(body) = &call.payload else {
+        return Err(Box::new(refuse(
+            call.operation,
+            &[Refusal::body(None, None, "is required")],
+        )));
+    };
+    serde_path_to_error::deserialize(body.clone()).map_err(|error| {
+        // Only where the body went wrong, not serde's message, which may
+        // quote the value: a PIN sent as a number would be repeated.
+        let at = error.path().to_string();
+        Box::new(refuse(
+            call.operation,
+            &[Refusal::body(
+                Some(&at),
+                None,
+                "does not have the documented type",
+            )],
+        ))
+    })
 }
