@@ -42,6 +42,11 @@ impl Context {
         })
     }
 
+    /// Whether requests go to the built-in fake (`--demo`).
+    pub fn demo(&self) -> bool {
+        self.target.demo()
+    }
+
     /// The X client, with `X_ACCESS_TOKEN`.
     pub fn x_client(&self) -> Result<Client, Failure> {
         x_client(&self.target, &self.progress)

@@ -1,5 +1,6 @@
 //! One file per command: its arguments and what it does.
 
+pub mod archive;
 mod chat_selection;
 pub mod conversation;
 pub mod conversations;
@@ -11,5 +12,6 @@ pub mod events;
 pub mod group_create;
 pub mod inbox;
 mod message;
+pub mod search;
 pub mod send;
 pub mod tweetapi_conversation;

@@ -1,0 +1,61 @@
+//! `x-dm archive`: bring the SQLite archive up to date with X.
+
+use std::io::IsTerminal;
+
+use x_dm::archive::{Archive, Outcome, Scope};
+
+use crate::archive_db::{self, Database};
+use crate::context::Context;
+use crate::export::Failure;
+
+/// `x-dm archive`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub database: Database,
+
+    /// Walk only this conversation instead of the whole inbox.
+    #[arg(long, value_name = "ID")]
+    pub conversation: Option<String>,
+}
+
+/// Syncs, then says what it did on a terminal. Warnings go to standard
+/// error whatever it is, so that cron mails them.
+pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
+    let path = args.database.path(context.demo())?;
+    archive_db::make_room(&path)?;
+    let mut archive = Archive::open(&path).map_err(|e| archive_db::failure(&path, e))?;
+    let client = context.x_client()?;
+    let scope = match args.conversation {
+        Some(id) => Scope::Conversation(id),
+        None => Scope::Inbox,
+    };
+    let progress = context.progress.clone();
+    let synced = archive
+        .sync_with(&client, &scope, |report| {
+            progress.page(report.pages, report.added)
+        })
+        .await;
+    progress.finish();
+    let report = synced.map_err(|e| archive_db::failure(&path, e))?;
+    if report.outcome == Some(Outcome::ReachedEnd { gap: true }) {
+        eprintln!(
+            "warning: {}: X no longer serves the events between this sync and the last (it keeps 30 days): some may be lost; sync at least once a month",
+            path.display()
+        );
+    }
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "{}: {} new event(s), {} request(s){}",
+            path.display(),
+            report.added,
+            report.pages,
+            if report.resumed {
+                ", after finishing an interrupted sync"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
