@@ -613,3 +613,153 @@ async fn the_search_command_writes_raw_events_or_a_table_with_the_match_marked()
         stderr(&output)
     );
 }
+
+#[tokio::test]
+async fn an_export_gives_back_the_events_byte_for_byte_oldest_first() {
+    let fake = FakeX::start().await.unwrap();
+    let dir = temp_dir("export");
+    let path = dir.join("a.sqlite");
+    let mut command = against(&fake);
+    command.args(["archive", "--db"]).arg(&path);
+    assert!(run(command).await.status.success());
+
+    // The same request, exported straight from X by the JSONL exporter.
+    let mut command = against(&fake);
+    command.args([
+        "--format",
+        "jsonl",
+        "inbox",
+        "--all",
+        "--max-results",
+        "100",
+        "--fields",
+        "attachments,created_at,dm_conversation_id,entities,event_type,id,text",
+        "--expansions",
+        "attachments.media_keys,participant_ids,sender_id",
+    ]);
+    let output = run(command).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mut direct: Vec<&[u8]> = output
+        .stdout
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    direct.reverse();
+
+    let mut command = x_dm();
+    command.args(["archive", "export", "--db"]).arg(&path);
+    let output = run(command).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let exported: Vec<&[u8]> = output
+        .stdout
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(exported.len(), inbox(&fake).len());
+    assert!(exported == direct, "byte for byte, oldest first");
+
+    let mut command = x_dm();
+    command
+        .args([
+            "--format",
+            "json",
+            "archive",
+            "export",
+            "--conversation",
+            "1234567890-2244994945",
+            "--db",
+        ])
+        .arg(&path);
+    let output = run(command).await;
+    let array: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let expected: Vec<Value> = fake
+        .dataset()
+        .events("1234567890-2244994945")
+        .unwrap()
+        .iter()
+        .rev()
+        .cloned()
+        .collect();
+    assert_eq!(ids(&array), ids(&expected));
+    assert_eq!(
+        array.iter().map(number).collect::<Vec<_>>(),
+        expected.iter().map(number).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn stats_count_each_conversation_and_tell_the_last_sync() {
+    let fake = FakeX::start().await.unwrap();
+    let path = temp_dir("stats").join("a.sqlite");
+    let mut archive = Archive::open(&path).unwrap();
+    archive.sync(&client(&fake), &Scope::Inbox).await.unwrap();
+    let stats = archive.stats().unwrap();
+    let data = fake.dataset();
+    let with_events: Vec<&str> = data
+        .conversation_ids()
+        .filter(|id| data.event_count(id) != Some(0))
+        .collect();
+    assert_eq!(stats.conversations.len(), with_events.len());
+    for conversation in &stats.conversations {
+        let events = data.events(&conversation.id).unwrap();
+        assert_eq!(conversation.events as usize, events.len());
+        assert_eq!(
+            conversation.last_at.as_deref(),
+            events[0]["created_at"].as_str()
+        );
+        assert_eq!(
+            conversation.first_at.as_deref(),
+            events[events.len() - 1]["created_at"].as_str()
+        );
+        let people: BTreeSet<String> = events
+            .iter()
+            .flat_map(|e| {
+                e["sender_id"].as_str().into_iter().chain(
+                    e["participant_ids"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str),
+                )
+            })
+            .map(|id| format!("@{}", data.user(id).unwrap()["username"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            conversation
+                .participants
+                .iter()
+                .cloned()
+                .collect::<BTreeSet<_>>(),
+            people
+        );
+    }
+    let all = inbox(&fake);
+    assert_eq!(
+        stats.oldest_at.as_deref(),
+        all[all.len() - 1]["created_at"].as_str()
+    );
+    let last = stats.last_run.unwrap();
+    assert_eq!(last.added as usize, all.len());
+    assert_eq!(
+        last.outcome.as_deref(),
+        Some("reached the oldest event X serves")
+    );
+    drop(archive);
+
+    let mut command = x_dm();
+    command
+        .args(["--format", "table", "archive", "stats", "--db"])
+        .arg(&path);
+    let output = run(command).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = String::from_utf8(output.stdout).unwrap();
+    let count = data.event_count(DEMO_CONVERSATION).unwrap().to_string();
+    assert!(
+        table.lines().any(|line| {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            cells.first() == Some(&DEMO_CONVERSATION) && cells.get(1) == Some(&count.as_str())
+        }),
+        "{table}"
+    );
+    assert!(table.contains("last sync (inbox)"), "{table}");
+}

@@ -27,6 +27,7 @@
 //! shut out.
 
 mod lock;
+mod read;
 mod schema;
 mod search;
 mod store;
@@ -36,6 +37,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use read::{ConversationStats, Counts, Run, Stats};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use search::{Hit, Search};
 pub use sync::{Outcome, Scope, SyncReport};
@@ -160,103 +162,6 @@ impl Archive {
     pub fn path(&self) -> &Path {
         &self.path
     }
-
-    /// How many events, conversations, users and media the archive holds.
-    pub fn counts(&self) -> Result<Counts, Error> {
-        let count = |table: &str| -> Result<u64, Error> {
-            Ok(self
-                .connection
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
-                    row.get(0)
-                })?)
-        };
-        Ok(Counts {
-            events: count("events")?,
-            conversations: count("conversations")?,
-            users: count("users")?,
-            media: count("media")?,
-            runs: count("sync_runs")?,
-        })
-    }
-
-    /// Every event's JSON exactly as X sent it, oldest first.
-    pub fn raw_events(&self) -> Result<Vec<String>, Error> {
-        let mut statement = self
-            .connection
-            .prepare("SELECT raw FROM events ORDER BY id_num")?;
-        let rows = statement.query_map([], |row| row.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-}
-
-impl Archive {
-    /// Every sync run, oldest first, interrupted ones included.
-    pub fn runs(&self) -> Result<Vec<Run>, Error> {
-        let mut statement = self.connection.prepare(
-            "SELECT id, scope, source, started_ms, ended_ms, requests, added, oldest_id,
-                    next_token, outcome
-             FROM sync_runs ORDER BY id",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok(Run {
-                id: row.get(0)?,
-                scope: row.get(1)?,
-                source: row.get(2)?,
-                started_ms: row.get(3)?,
-                ended_ms: row.get(4)?,
-                requests: row.get(5)?,
-                added: row.get(6)?,
-                oldest_id: row.get(7)?,
-                next_token: row.get(8)?,
-                outcome: row.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-}
-
-/// One sync run, as `sync_runs` records it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Run {
-    /// The run's id.
-    pub id: i64,
-    /// What it walked: `inbox` or `conversation:ID`.
-    pub scope: String,
-    /// Where from: `x`.
-    pub source: String,
-    /// When it started, in Unix milliseconds.
-    pub started_ms: i64,
-    /// When it ended; `None` for a run that was killed.
-    pub ended_ms: Option<i64>,
-    /// Pages it fetched and stored.
-    pub requests: u64,
-    /// Events it added.
-    pub added: u64,
-    /// The oldest event it reached.
-    pub oldest_id: Option<String>,
-    /// The token of the page it would have fetched next, where it stopped.
-    pub next_token: Option<String>,
-    /// How it ended: `caught up`, `reached the oldest event X serves`,
-    /// `failed: ...`, or `interrupted` for a run that died; `None` while it
-    /// runs.
-    pub outcome: Option<String>,
-}
-
-/// What an archive holds, in numbers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Counts {
-    /// Events.
-    pub events: u64,
-    /// Conversations they belong to.
-    pub conversations: u64,
-    /// Users they reference.
-    pub users: u64,
-    /// Media they attach.
-    pub media: u64,
-    /// Sync runs, interrupted ones included.
-    pub runs: u64,
 }
 
 /// Milliseconds since the Unix epoch, now.

@@ -10,7 +10,11 @@ use crate::export::Failure;
 
 /// `x-dm archive`.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
+
     #[command(flatten)]
     pub database: Database,
 
@@ -19,9 +23,24 @@ pub struct Args {
     pub conversation: Option<String>,
 }
 
+/// `x-dm archive ...`: what else there is to do with an archive.
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// Write the archived events exactly as X sent them, oldest first.
+    Export(super::archive_export::Args),
+    /// Per conversation: events, first and last time, participants; and the
+    /// last sync.
+    Stats(super::archive_stats::Args),
+}
+
 /// Syncs, then says what it did on a terminal. Warnings go to standard
 /// error whatever it is, so that cron mails them.
 pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
+    match args.action {
+        Some(Action::Export(args)) => return super::archive_export::run(args, context),
+        Some(Action::Stats(args)) => return super::archive_stats::run(args, context),
+        None => {}
+    }
     let path = args.database.path(context.demo())?;
     archive_db::make_room(&path)?;
     let mut archive = Archive::open(&path).map_err(|e| archive_db::failure(&path, e))?;

@@ -1,6 +1,8 @@
 //! One file per command: its arguments and what it does.
 
 pub mod archive;
+mod archive_export;
+mod archive_stats;
 mod chat_selection;
 pub mod conversation;
 pub mod conversations;
