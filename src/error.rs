@@ -69,6 +69,30 @@ pub enum Error {
         may_have_taken_effect: bool,
     },
 
+    /// A local file could not be read or written: a download's destination
+    /// or an upload's source. A download never leaves a partial file under
+    /// its final name.
+    #[error("cannot {action} {}: {source}", path.display())]
+    File {
+        /// What was being done: `read`, `write`, `rename`.
+        action: &'static str,
+        /// The file.
+        path: std::path::PathBuf,
+        /// The system's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// X could not process uploaded media (a video it cannot read, say), or
+    /// was still processing it after every status read allowed.
+    #[error("media {media_id} was not processed: {reason}")]
+    MediaProcessing {
+        /// The uploaded media's id.
+        media_id: String,
+        /// What X said, or how long it took.
+        reason: String,
+    },
+
     /// The API sent a pagination token it had already sent in this walk;
     /// following it would loop forever.
     #[error("pagination loop: the token {token:?} came back a second time")]

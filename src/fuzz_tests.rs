@@ -24,6 +24,7 @@ fn exchange(status: u16, body: Vec<u8>) -> Exchange {
         body: Bytes::from(body),
         attempts: 1,
         rate_limits: RateLimits::default(),
+        unread: None,
     }
 }
 

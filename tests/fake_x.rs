@@ -1314,11 +1314,28 @@ async fn a_bad_send_body_is_refused_with_400_and_writes_nothing() {
     );
 }
 
+/// A new upload session's media id.
+async fn session(fake: &FakeX) -> String {
+    let body = x_dm::x::types::InitializeMediaUploadRequest {
+        additional_owners: Vec::new(),
+        media_category: x_dm::x::types::MediaCategory::DmImage,
+        media_type: "image/png".parse().unwrap(),
+        shared: None,
+        total_bytes: 8,
+    };
+    let page = x_dm::engine::Request::<x_dm::x::operations::InitializeMediaUpload>::new(
+        &client(fake),
+        body,
+    )
+    .send()
+    .await
+    .unwrap();
+    page.items()[0].id.clone()
+}
+
 async fn append(fake: &FakeX, body: Multipart) -> Result<x_dm::Page<AppendMediaUploadData>, Error> {
-    client(fake)
-        .append_media_upload("1880028106020515840", body)
-        .send()
-        .await
+    let id = session(fake).await;
+    client(fake).append_media_upload(id, body).send().await
 }
 
 #[tokio::test]
@@ -1367,6 +1384,15 @@ async fn a_media_chunk_is_taken_as_multipart_and_a_bad_one_refused() {
             error.fields
         );
     }
+    let Error::Api(unknown) = client(&fake)
+        .append_media_upload("1880028106020515840", chunk("0"))
+        .send()
+        .await
+        .unwrap_err()
+    else {
+        panic!("not an API error")
+    };
+    assert_eq!(unknown.status, 404, "no session has that id");
     let path = "/2/media/upload/1880028106020515840/append";
     let response = post(
         &fake,

@@ -142,6 +142,7 @@ fn descriptor(op: &Operation) -> TokenStream {
     let scopes = &op.scopes;
     let pagination = pagination(op.pagination.as_ref());
     let idempotent = op.idempotent;
+    let accept = op.accept();
     let requirements = op.requirements.iter().map(|r| {
         let (param, expansions, any_of) = (&r.param, &r.expansions, &r.any_of);
         quote!(crate::engine::Requirement { param: #param, expansions: #expansions, any_of: &[#(#any_of),*] })
@@ -157,6 +158,7 @@ fn descriptor(op: &Operation) -> TokenStream {
             scopes: &[#(#scopes),*],
             pagination: #pagination,
             idempotent: #idempotent,
+            accept: #accept,
             requirements: &[#(#requirements),*],
         }
     }
@@ -167,7 +169,7 @@ fn output(op: &Operation, paths: &Paths<'_>) -> Result<TokenStream, String> {
     let template = match (&op.output, &op.success) {
         (Some(output), _) => output.clone(),
         (None, Success::Empty) => "crate::engine::Empty".to_owned(),
-        (None, Success::Bytes) => "crate::engine::Download".to_owned(),
+        (None, Success::Bytes(_)) => "crate::engine::Download".to_owned(),
         (None, Success::Json(_)) => match &op.item {
             Some(item) => paths.page.replace("{item}", &format!("types::{item}")),
             None if !paths.page.contains("{item}") => paths.page.to_owned(),

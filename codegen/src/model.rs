@@ -136,8 +136,8 @@ pub struct Pagination {
 pub enum Success {
     /// JSON of the named schema.
     Json(String),
-    /// Bytes of some other media type (a media download).
-    Bytes,
+    /// Bytes of another media type (a media download), named.
+    Bytes(String),
     /// Nothing.
     Empty,
 }
@@ -283,6 +283,19 @@ fn operation(doc: &Document, id: &str, at: &spec::OperationAt<'_>) -> Result<Ope
             .map(str::to_owned),
         summary: op["summary"].as_str().unwrap_or_default().trim().to_owned(),
     })
+}
+
+impl Operation {
+    /// The `Accept` header its requests send: what a success carries, and
+    /// JSON, in which errors come.
+    pub fn accept(&self) -> String {
+        match &self.success {
+            Success::Bytes(media_type) if media_type != "application/json" => {
+                format!("{media_type}, application/json")
+            }
+            _ => "application/json".to_owned(),
+        }
+    }
 }
 
 fn param(doc: &Document, raw: &Value) -> Result<Param, String> {
@@ -478,7 +491,8 @@ fn success(doc: &Document, op: &Value) -> Result<(Success, Option<String>), Stri
         .iter()
         .find(|(media_type, _)| media_type.starts_with("application/json"));
     let Some((_, media)) = json else {
-        return Ok((Success::Bytes, None));
+        let media_type = content.keys().next().cloned().unwrap_or_default();
+        return Ok((Success::Bytes(media_type), None));
     };
     let name = spec::ref_name(&media["schema"])
         .ok_or("the 2xx JSON schema is not a named component")?
@@ -720,7 +734,15 @@ components:
         assert!(body.rules[0].required);
         assert_eq!(body.rules[0].rules, [Rule::MaxLength(10)]);
         assert_eq!(create.item.as_deref(), Some("Item"), "through the one-of");
-        assert_eq!(ops[3].success, Success::Bytes);
+        assert_eq!(
+            ops[3].success,
+            Success::Bytes("application/octet-stream".into())
+        );
+        assert_eq!(
+            ops[3].accept(),
+            "application/octet-stream, application/json"
+        );
+        assert_eq!(create.accept(), "application/json");
     }
 
     #[test]

@@ -146,6 +146,8 @@ pub struct Operation {
     /// Whether sending it twice has the effect of sending it once. A request
     /// that is not is never retried once it may have reached the server.
     pub idempotent: bool,
+    /// The `Accept` header its requests send.
+    pub accept: &'static str,
     /// Fields parameters that need an expansion.
     pub requirements: &'static [Requirement],
 }

@@ -11,7 +11,7 @@ use progenitor_client::{Error, OperationInfo};
 
 use super::descriptor::{self, Operations};
 use super::session::Session;
-use super::transport::{self, Repeat};
+use super::transport::{self, Reading, Repeat};
 use super::validate;
 
 // progenitor's trait fixes the error type; boxing it is not ours to choose.
@@ -74,6 +74,7 @@ pub(crate) async fn exec(
         operation.name,
         request,
         Repeat::of(operation),
+        Reading::Whole,
     )
     .await
     {

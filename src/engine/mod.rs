@@ -10,6 +10,7 @@ mod auth;
 mod compact;
 mod connection;
 mod descriptor;
+pub(crate) mod download;
 pub(crate) mod explain;
 pub(crate) mod hooks;
 pub(crate) mod http;
@@ -35,6 +36,7 @@ pub use descriptor::{
     Body, BodyRule, Endpoint, Location, Operation, Operations, Pagination, Param, Requirement,
     Rule, TypeVisitor, find,
 };
+pub use download::{DownloadStream, Saved};
 pub(crate) use join::join as join_items;
 pub use join::{Bounded, Item, Keyed, WithRaw};
 pub use lenient::Warning;

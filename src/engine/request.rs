@@ -11,8 +11,9 @@ use serde_json::Value;
 
 use super::connection::Connection;
 use super::descriptor::{Endpoint, Location, Operation, Param};
+use super::download::{DownloadStream, Saved};
 use super::join::Item;
-use super::output::{Cache, FromResponse, Multipart, Paged, Split};
+use super::output::{Cache, Download, FromResponse, Multipart, Paged, Split};
 use super::transport::{self, Payload};
 use super::validate::{self, InvalidParameter};
 use super::wire::CommaList;
@@ -219,9 +220,14 @@ impl<E: Endpoint> Request<E> {
         Ok(url)
     }
 
-    async fn fetch(&self, token: Option<String>, origin: Origin) -> Result<E::Output, Error> {
+    /// The URL and body to send, checked against the operation's rules.
+    fn prepare(
+        &self,
+        token: Option<&str>,
+        origin: Origin,
+    ) -> Result<(reqwest::Url, Option<Payload>), Error> {
         let operation = E::operation();
-        let url = self.url(token.as_deref())?;
+        let url = self.url(token)?;
         let exempt = match origin {
             Origin::Api => operation.pagination.as_ref().map(|p| p.token),
             Origin::Caller => None,
@@ -258,6 +264,12 @@ impl<E: Endpoint> Request<E> {
                 })
             }
         };
+        Ok((url, payload))
+    }
+
+    async fn fetch(&self, token: Option<String>, origin: Origin) -> Result<E::Output, Error> {
+        let operation = E::operation();
+        let (url, payload) = self.prepare(token.as_deref(), origin)?;
         let response = transport::execute(&self.connection, operation, url, payload).await?;
         E::Output::from_response(response).map_err(|error| match error {
             // The server answered 2xx: a write was carried out, whatever its
@@ -366,6 +378,23 @@ where
     /// fetched.
     pub fn items(self) -> BoxStream<'static, Result<ItemOf<E::Output>, Error>> {
         paginate::items(self.pages(), <E::Output as Split>::split).boxed()
+    }
+}
+
+impl<E: Endpoint<Output = Download>> Request<E> {
+    /// Sends the request and hands back its body as it arrives, never held
+    /// whole in memory. The retries the operation allows cover the request
+    /// and the response's head.
+    pub async fn open(&self) -> Result<DownloadStream, Error> {
+        let (url, payload) = self.prepare(self.start.as_deref(), Origin::Caller)?;
+        let response = transport::open(&self.connection, E::operation(), url, payload).await?;
+        Ok(DownloadStream::new(response))
+    }
+
+    /// Streams the body to `path`, which appears only once complete; see
+    /// [`DownloadStream::save`].
+    pub async fn save(&self, path: impl AsRef<std::path::Path>) -> Result<Saved, Error> {
+        self.open().await?.save(path).await
     }
 }
 

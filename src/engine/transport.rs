@@ -1,5 +1,6 @@
 //! One HTTP exchange under the client's policies: wait out exhausted rate
-//! limits, retry transient failures, and read the whole body.
+//! limits, retry transient failures, and read the whole body, or hand a
+//! successful download's body over unread.
 
 use std::time::Duration;
 
@@ -28,7 +29,8 @@ const MAX_RATE_LIMIT_WAITS: u32 = 3;
 /// The least a 429 is waited out, even when its reset looks past.
 const MIN_RESET_WAIT: Duration = Duration::from_secs(1);
 
-/// A response, read to the end.
+/// A response, read to the end, or a successful one whose body is left to
+/// read under [`Reading::Head`].
 #[derive(Debug)]
 pub(crate) struct Exchange {
     pub status: StatusCode,
@@ -37,6 +39,18 @@ pub(crate) struct Exchange {
     /// Attempts made, the last included.
     pub attempts: u32,
     pub rate_limits: RateLimits,
+    /// The body not yet read, under [`Reading::Head`].
+    pub unread: Option<reqwest::Response>,
+}
+
+/// How much of a response is read before it is handed back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// The whole body.
+    Whole,
+    /// Only the head of a success, whose body may be larger than memory
+    /// should hold (a media download); an error's body is read whole.
+    Head,
 }
 
 /// The last transport failure and how many attempts came before giving up.
@@ -113,6 +127,7 @@ pub(crate) async fn send(
     operation: &'static str,
     request: reqwest::Request,
     repeat: Repeat,
+    reading: Reading,
 ) -> Result<Exchange, Failed> {
     // The path carries no secret; the query may (TweetAPI's auth token).
     let span = tracing::debug_span!(
@@ -121,7 +136,7 @@ pub(crate) async fn send(
         method = %request.method(),
         path = %request.url().path(),
     );
-    attempt_until_done(http, session, operation, request, repeat)
+    attempt_until_done(http, session, operation, request, repeat, reading)
         .instrument(span)
         .await
 }
@@ -132,6 +147,7 @@ async fn attempt_until_done(
     operation: &'static str,
     mut request: reqwest::Request,
     repeat: Repeat,
+    reading: Reading,
 ) -> Result<Exchange, Failed> {
     let mut attempts = 0;
     let mut rate_limit_waits = 0;
@@ -139,7 +155,7 @@ async fn attempt_until_done(
         attempts += 1;
         // A request whose body streams cannot be sent again.
         let copy = request.try_clone();
-        let outcome = read(http, request).await;
+        let outcome = read(http, request, reading).await;
         let retry = match &outcome {
             Ok(Exchange {
                 status,
@@ -235,17 +251,22 @@ impl std::fmt::Display for DisplayWithoutUrl<'_> {
     }
 }
 
-/// Sends one attempt and reads its body to the end. A body cut short is a
-/// transport failure like any other.
+/// Sends one attempt and reads its body as `reading` says. A body cut
+/// short is a transport failure like any other.
 async fn read(
     http: &reqwest::Client,
     request: reqwest::Request,
+    reading: Reading,
 ) -> Result<Exchange, reqwest::Error> {
     let response = http.execute(request).await?;
     let status = response.status();
     let headers = response.headers().clone();
     let rate_limits = RateLimits::from_headers(&headers);
-    let body = response.bytes().await?;
+    let (body, unread) = if reading == Reading::Head && status.is_success() {
+        (Bytes::new(), Some(response))
+    } else {
+        (response.bytes().await?, None)
+    };
     Ok(Exchange {
         status,
         headers,
@@ -253,6 +274,7 @@ async fn read(
         // Counted by the retry loop, which knows how many came before.
         attempts: 0,
         rate_limits,
+        unread,
     })
 }
 
@@ -370,13 +392,50 @@ pub(crate) async fn execute(
     url: reqwest::Url,
     payload: Option<Payload>,
 ) -> Result<Response, Error> {
+    let exchange = exchange(connection, operation, url, payload, Reading::Whole).await?;
+    Ok(Response {
+        status: exchange.status.as_u16(),
+        headers: exchange.headers,
+        body: exchange.body,
+        rate_limits: exchange.rate_limits,
+    })
+}
+
+/// As [`execute`], but a success comes back with its body unread, to be
+/// streamed: the retries cover the request and its head, not the body.
+pub(crate) async fn open(
+    connection: &Connection,
+    operation: &'static Operation,
+    url: reqwest::Url,
+    payload: Option<Payload>,
+) -> Result<reqwest::Response, Error> {
+    let exchange = exchange(connection, operation, url, payload, Reading::Head).await?;
+    // `read` leaves every success's body unread under `Reading::Head`.
+    exchange.unread.ok_or_else(|| Error::Decode {
+        status: exchange.status.as_u16(),
+        path: "$".to_owned(),
+        message: "the body was read before it could be streamed".to_owned(),
+        excerpt: String::new(),
+        may_have_taken_effect: false,
+    })
+}
+
+async fn exchange(
+    connection: &Connection,
+    operation: &'static Operation,
+    url: reqwest::Url,
+    payload: Option<Payload>,
+    reading: Reading,
+) -> Result<Exchange, Error> {
     let session = connection.session();
     preflight(session, operation.name).await?;
     let mut request = reqwest::Request::new(operation.http_method(), url);
     session.credentials.apply(request.headers_mut());
     request.headers_mut().insert(
         reqwest::header::ACCEPT,
-        reqwest::header::HeaderValue::from_static("application/json"),
+        reqwest::header::HeaderValue::from_str(operation.accept).unwrap_or(
+            reqwest::header::HeaderValue::from_static("application/json"),
+        ),
     );
     if let Some(payload) = payload {
         if let Ok(value) = reqwest::header::HeaderValue::from_str(&payload.content_type) {
@@ -387,16 +446,19 @@ pub(crate) async fn execute(
         *request.body_mut() = Some(reqwest::Body::from(payload.bytes));
     }
     let repeat = Repeat::of(operation);
-    let exchange = send(connection.http(), session, operation.name, request, repeat).await?;
+    let exchange = send(
+        connection.http(),
+        session,
+        operation.name,
+        request,
+        repeat,
+        reading,
+    )
+    .await?;
     if !exchange.status.is_success() {
         return Err(exchange.error(operation.scopes));
     }
-    Ok(Response {
-        status: exchange.status.as_u16(),
-        headers: exchange.headers,
-        body: exchange.body,
-        rate_limits: exchange.rate_limits,
-    })
+    Ok(exchange)
 }
 
 /// The error of a 2xx body that failed at `path` for the reason `message`.

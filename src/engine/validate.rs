@@ -414,6 +414,7 @@ mod tests {
         scopes: &[],
         pagination: None,
         idempotent: false,
+        accept: "application/json",
         requirements: &[],
     };
 

@@ -13,6 +13,7 @@ use chrono::{DateTime, SecondsFormat};
 use serde_json::{Map, Value, json};
 
 use super::DEMO_CONVERSATION;
+use super::uploads::{self, File, Refused, Uploads};
 
 /// The account the fake's endpoints act for: a member of every conversation.
 const ME: &str = "1234567890";
@@ -63,6 +64,7 @@ pub struct Dataset {
     clock_ms: i64,
     /// Writes so far: the low bits of the ids they are given.
     writes: u64,
+    uploads: Uploads,
 }
 
 /// One DM conversation and its events.
@@ -205,6 +207,7 @@ impl Dataset {
         }
         if !media_keys.is_empty() {
             event.insert("attachments".into(), json!({ "media_keys": media_keys }));
+            self.link_uploads(&id, media_keys);
         }
         self.conversations[index]
             .events
@@ -212,6 +215,132 @@ impl Dataset {
         self.clock_ms += WRITE_STEP_MS;
         self.writes += 1;
         Some(id)
+    }
+}
+
+impl Dataset {
+    /// Opens an upload session: its media id and key.
+    pub(crate) fn start_upload(&mut self, media_type: &str, total_bytes: u64) -> (String, String) {
+        let id = snowflake(self.clock_ms, self.writes);
+        self.writes += 1;
+        let key = self.uploads.start(id.clone(), media_type, total_bytes);
+        (id, key.to_owned())
+    }
+
+    /// Stores one chunk of upload `id`.
+    pub(crate) fn append_upload(
+        &mut self,
+        id: &str,
+        index: u32,
+        bytes: &[u8],
+    ) -> Result<(), Refused> {
+        self.uploads.append(id, index, bytes)
+    }
+
+    /// Finishes upload `id`: its media becomes attachable, a photo at once,
+    /// a GIF or video once processed (the first status read finds it done).
+    pub(crate) fn finalize_upload(&mut self, id: &str) -> Result<Value, Refused> {
+        let File {
+            media_key,
+            media_type,
+            bytes,
+        } = self.uploads.finalize(id)?;
+        let kind = match media_type.as_str() {
+            "image/gif" => "animated_gif",
+            kind if kind.starts_with("video/") => "video",
+            _ => "photo",
+        };
+        let object = json!({ "media_key": media_key, "type": kind });
+        self.media.push(object);
+        let mut answer = json!({
+            "id": id,
+            "media_key": media_key,
+            "size": bytes.len(),
+            "expires_after_secs": UPLOAD_LIFETIME_S,
+        });
+        if kind != "photo" {
+            answer["processing_info"] = json!({ "state": "pending", "check_after_secs": 1 });
+        }
+        Ok(answer)
+    }
+
+    /// The status of upload `id`: `None` for an id no session has.
+    pub(crate) fn upload_status(&self, id: &str) -> Option<Value> {
+        if !self.uploads.knows(id) {
+            return None;
+        }
+        let Some(file) = self.uploads.finished(id) else {
+            return Some(
+                json!({ "id": id, "processing_info": { "state": "pending", "check_after_secs": 1 } }),
+            );
+        };
+        Some(json!({
+            "id": id,
+            "media_key": file.media_key,
+            "size": file.bytes.len(),
+            "processing_info": { "state": "succeeded", "progress_percent": 100 },
+        }))
+    }
+
+    /// The bytes and type of the media a legacy DM media URL names, when
+    /// its three parts match an attachment's URL.
+    pub(crate) fn media_download(
+        &self,
+        dm_id: &str,
+        media_id: &str,
+        resource_id: &str,
+    ) -> Option<(String, Arc<[u8]>)> {
+        let key = self.media_key_of(media_id)?;
+        let url = self.media_item(key)?.get("url")?.as_str()?;
+        if uploads::ton_parts(url) != Some((dm_id, media_id, resource_id)) {
+            return None;
+        }
+        match self.uploads.file(key) {
+            Some(file) => Some((file.media_type.clone(), Arc::clone(&file.bytes))),
+            None => Some(("image/jpeg".to_owned(), uploads::seeded_bytes(key).into())),
+        }
+    }
+
+    /// Gives uploaded photos that event `dm_id` attaches their URL, as X
+    /// does once media is sent: it names the event.
+    fn link_uploads(&mut self, dm_id: &str, media_keys: &[&str]) {
+        for object in &mut self.media {
+            let key = object
+                .get("media_key")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if !media_keys.contains(&key) || object.get("url").is_some() {
+                continue;
+            }
+            let Some(file) = self.uploads.file(key) else {
+                continue;
+            };
+            if object["type"] == "photo" {
+                let extension = file.media_type.rsplit('/').next().unwrap_or("bin");
+                let media_id = key.split_once('_').map_or(key, |(_, id)| id).to_owned();
+                object["url"] = json!(uploads::ton_url(dm_id, &media_id, extension));
+            }
+        }
+    }
+}
+
+/// Gives each seeded photo the legacy URL of the oldest event attaching it.
+fn link_photos(media: &mut [Value], conversations: &[Conversation]) {
+    for object in media.iter_mut().filter(|m| m["type"] == "photo") {
+        let key = object["media_key"].as_str().unwrap_or_default().to_owned();
+        let oldest = conversations
+            .iter()
+            .flat_map(|c| c.events.iter().rev())
+            .find(|event| {
+                event["attachments"]["media_keys"]
+                    .as_array()
+                    .is_some_and(|keys| keys.iter().any(|k| k == key.as_str()))
+            });
+        let (Some(event), Some((_, media_id))) = (oldest, key.split_once('_')) else {
+            continue;
+        };
+        let dm_id = event["id"].as_str().unwrap_or_default();
+        object["url"] = json!(uploads::ton_url(dm_id, media_id, "jpg"));
     }
 }
 
@@ -415,6 +544,8 @@ fn build(seed: u64) -> Dataset {
         })
         .collect::<Vec<_>>();
     let chat = chat_conversations(&conversations);
+    let mut media = media;
+    link_photos(&mut media, &conversations);
     Dataset {
         users,
         media,
@@ -423,6 +554,7 @@ fn build(seed: u64) -> Dataset {
         chat,
         clock_ms: newest_ms + WRITE_GAP_MS,
         writes: 0,
+        uploads: Uploads::default(),
     }
 }
 

@@ -23,6 +23,8 @@ const LONGEST_WINDOW: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 pub(crate) struct Knobs {
     requests: AtomicUsize,
     faults: Mutex<VecDeque<Fault>>,
+    /// Faults for one operation each, by `operationId`, in queue order.
+    operation_faults: Mutex<Vec<(&'static str, Fault)>>,
     window: Mutex<Window>,
 }
 
@@ -98,6 +100,7 @@ impl Knobs {
         Self {
             requests: AtomicUsize::new(0),
             faults: Mutex::new(VecDeque::new()),
+            operation_faults: Mutex::new(Vec::new()),
             window: Mutex::new(window),
         }
     }
@@ -134,6 +137,17 @@ impl Knobs {
 
     pub fn inject(&self, fault: Fault) {
         lock(&self.faults).push_back(fault);
+    }
+
+    pub fn inject_into(&self, operation: &'static str, fault: Fault) {
+        lock(&self.operation_faults).push((operation, fault));
+    }
+
+    /// The next fault queued for `operation`; each is handed out once.
+    pub fn next_fault_for(&self, operation: &str) -> Option<Fault> {
+        let mut faults = lock(&self.operation_faults);
+        let index = faults.iter().position(|(id, _)| *id == operation)?;
+        Some(faults.remove(index).1)
     }
 
     /// The next queued fault; each is handed out once.

@@ -44,6 +44,7 @@ mod knobs;
 mod server;
 mod store;
 mod tweetapi;
+mod uploads;
 mod x;
 
 use std::fmt;
@@ -144,6 +145,10 @@ pub enum Fault {
     /// Answer normally, but with only the first half of the body: valid HTTP
     /// (the `Content-Length` matches), invalid JSON.
     Truncate,
+    /// Read the whole request and carry it out (a message is sent), then
+    /// close the connection without answering: the client cannot tell
+    /// whether its request took effect.
+    DropAfterRequest,
 }
 
 /// What the handlers share.
@@ -214,6 +219,14 @@ impl FakeX {
     /// they were queued, one per request.
     pub fn inject(&self, fault: Fault) {
         self.shared.knobs.inject(fault);
+    }
+
+    /// Queues `fault` for the next request of the operation `E` alone
+    /// (`x_dm::x::operations::CreateDirectMessagesByConversationId`), after
+    /// its credential is checked; faults queued with [`inject`](Self::inject)
+    /// come first. Per-operation faults of one operation are used in order.
+    pub fn inject_into<E: crate::engine::Endpoint>(&self, fault: Fault) {
+        self.shared.knobs.inject_into(E::operation().id, fault);
     }
 
     /// The data the fake serves now, writes included, to compare responses

@@ -1,7 +1,10 @@
 //! The X API client: DM events and Chat conversations.
 
 use super::generated::{self, operations, types};
-use super::{ChatConversationRequest, ChatConversationsRequest, DmEventsRequest};
+use super::{
+    ChatConversationRequest, ChatConversationsRequest, DmEventsRequest, DmMediaUrl,
+    MediaDownloadRequest, MediaUpload,
+};
 use crate::Error;
 use crate::connect::X_API_BASE_URL;
 use crate::engine::options::{HttpOptions, option_setters};
@@ -144,6 +147,24 @@ impl Client {
         chunk: Multipart,
     ) -> Request<operations::AppendMediaUpload> {
         Request::<operations::AppendMediaUpload>::new(self, media_id, chunk)
+    }
+
+    /// The bytes of a DM attachment, named by the parts of its media `url`
+    /// ([`DmMediaUrl::of`]); [`save`](Request::save) streams them to a
+    /// file, through this client's base URL and credential.
+    pub fn download_media(&self, media: &DmMediaUrl) -> MediaDownloadRequest {
+        Request::<operations::DmConversationsMediaDownload>::new(
+            self,
+            &media.dm_id,
+            &media.media_id,
+            &media.resource_id,
+        )
+    }
+
+    /// Uploads a file in chunks for a DM (scope `media.write`); the
+    /// returned media's `id` goes in a message's `attachments`.
+    pub fn upload_media(&self, path: impl Into<std::path::PathBuf>) -> MediaUpload {
+        MediaUpload::new(self.clone(), path.into())
     }
 
     /// One Chat conversation. The `uid:uid` form that Chat events carry is

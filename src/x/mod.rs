@@ -6,8 +6,10 @@ pub mod generated;
 mod ids;
 mod includes;
 mod join;
+mod media;
 pub mod normalize;
 mod page;
+mod upload;
 
 pub use client::{Client, ClientBuilder};
 pub use generated::{OPERATIONS, operations, params, types};
@@ -17,7 +19,9 @@ pub use generated::{OPERATIONS, operations, params, types};
 pub use generated::{ByteStream, ClientInfo, Error, ResponseValue, builder, prelude};
 pub use ids::{ChatConversationId, DmConversationId};
 pub use join::Joined;
+pub use media::{DmMediaUrl, MediaDownloadRequest};
 pub use page::{Meta, Page};
+pub use upload::{MediaUpload, UploadProgress};
 
 /// An X item joined to the users, media and Tweets its page included.
 pub type Item<T> = crate::engine::Item<T, Joined>;

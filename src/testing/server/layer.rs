@@ -38,10 +38,30 @@ pub(super) async fn knobs(
         (api.too_many_requests)(quota)
     };
     rate_limit_headers(response.headers_mut(), quota);
-    if matches!(fault, Some(Fault::Truncate)) {
-        response = truncated(response).await;
+    if let Some(fault) = &fault {
+        response = after(fault, response).await;
     }
     response
+}
+
+/// What a fault does to a response already made: its request was carried
+/// out either way.
+pub(super) async fn after(fault: &Fault, response: Response) -> Response {
+    match fault {
+        Fault::Truncate => truncated(response).await,
+        Fault::DropAfterRequest => dropped(),
+        _ => response,
+    }
+}
+
+/// A response whose body fails before its first byte: hyper then closes the
+/// connection without sending the head it had not flushed, and the client
+/// sees a connection closed with no answer.
+fn dropped() -> Response {
+    let failing = futures::stream::once(async {
+        Err::<axum::body::Bytes, _>(std::io::Error::other("connection dropped by a fault"))
+    });
+    Response::new(Body::from_stream(failing))
 }
 
 fn rate_limit_headers(headers: &mut HeaderMap, quota: Quota) {
@@ -51,7 +71,7 @@ fn rate_limit_headers(headers: &mut HeaderMap, quota: Quota) {
 }
 
 /// The answer to an injected `Fault::Status`.
-fn status_fault(api: &Api, code: u16, mut quota: Quota) -> Response {
+pub(super) fn status_fault(api: &Api, code: u16, mut quota: Quota) -> Response {
     let status = StatusCode::from_u16(code)
         .ok()
         .filter(|status| (200..=599).contains(&status.as_u16()))

@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use self::call::{Call, Refusal};
 use super::knobs::Quota;
-use super::{Shared, tweetapi, x};
+use super::{Fault, Shared, tweetapi, x};
 use crate::engine::{Operation, Operations};
 
 /// Bodies larger than this are refused: more than a media chunk may be.
@@ -145,7 +145,15 @@ async fn serve(
     let Ok(body) = to_bytes(body, MAX_BODY).await else {
         return (api.status)(StatusCode::PAYLOAD_TOO_LARGE);
     };
-    match Call::check(
+    let fault = shared.knobs.next_fault_for(operation.id);
+    match &fault {
+        Some(Fault::Status(code)) => {
+            return layer::status_fault(api, *code, shared.knobs.peek());
+        }
+        Some(Fault::Slow(delay)) => tokio::time::sleep(*delay).await,
+        _ => {}
+    }
+    let response = match Call::check(
         operation,
         &parts.uri,
         &parts.headers,
@@ -155,6 +163,10 @@ async fn serve(
     ) {
         Ok(call) => (route.serve)(&shared, &call),
         Err(refusals) => (api.refuse)(operation, &refusals),
+    };
+    match &fault {
+        Some(fault) => layer::after(fault, response).await,
+        None => response,
     }
 }
 

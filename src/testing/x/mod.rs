@@ -12,6 +12,10 @@ mod dm_events;
 mod dm_events_with;
 mod inbox;
 mod media_append;
+mod media_download;
+mod media_finalize;
+mod media_initialize;
+mod media_status;
 mod send_message;
 mod send_message_to;
 pub(crate) mod shape;
@@ -42,6 +46,10 @@ pub(crate) static API: Api = Api {
         send_message_to::ROUTE,
         create_group::ROUTE,
         media_append::ROUTE,
+        media_initialize::ROUTE,
+        media_finalize::ROUTE,
+        media_status::ROUTE,
+        media_download::ROUTE,
     ],
     authorize,
     refuse,
