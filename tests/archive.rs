@@ -763,3 +763,100 @@ async fn stats_count_each_conversation_and_tell_the_last_sync() {
     );
     assert!(table.contains("last sync (inbox)"), "{table}");
 }
+
+#[tokio::test]
+async fn attachments_are_downloaded_once_each_beside_the_database() {
+    let fake = FakeX::start().await.unwrap();
+    let client = client(&fake);
+    let dir = temp_dir("media");
+    let path = dir.join("a.sqlite");
+    let mut archive = Archive::open(&path).unwrap();
+    archive.sync(&client, &Scope::Inbox).await.unwrap();
+    let data = fake.dataset();
+    let attached: HashSet<String> = inbox(&fake)
+        .iter()
+        .flat_map(|e| {
+            e["attachments"]["media_keys"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|key| key.as_str().unwrap().to_owned())
+        .collect();
+    let photos: BTreeSet<String> = data
+        .media()
+        .iter()
+        .filter(|m| {
+            m["url"]
+                .as_str()
+                .is_some_and(|url| x_dm::x::DmMediaUrl::parse(url).is_some())
+        })
+        .map(|m| m["media_key"].as_str().unwrap().to_owned())
+        .filter(|key| attached.contains(key))
+        .collect();
+    assert!(photos.len() > 1, "the fake's DMs attach photos");
+
+    // One photo is gone at X; it is recorded so, and not asked for again.
+    fake.inject_into::<x_dm::x::operations::DmConversationsMediaDownload>(Fault::Status(404));
+    let before = fake.requests();
+    let report = archive.download_media(&client).await.unwrap();
+    assert_eq!(report.saved as usize, photos.len() - 1);
+    assert_eq!(report.missing, 1);
+    assert_eq!(report.unavailable as usize, attached.len() - photos.len());
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(fake.requests() - before, photos.len(), "one request each");
+    assert_eq!(archive.media_dir(), dir.join("a.sqlite.media"));
+    let mut saved = Vec::new();
+    for key in &photos {
+        if let Some(file) = archive.media_file(key).unwrap() {
+            assert_eq!(
+                file.file_name().unwrap().to_str().unwrap(),
+                format!("{key}.jpg")
+            );
+            let bytes = std::fs::read(&file).unwrap();
+            assert_eq!(&bytes[..3], b"\xFF\xD8\xFF", "{key}");
+            saved.push(file);
+        }
+    }
+    assert_eq!(saved.len(), photos.len() - 1);
+    assert_eq!(
+        std::fs::read_dir(archive.media_dir()).unwrap().count(),
+        saved.len(),
+        "no partial files"
+    );
+
+    let before = fake.requests();
+    let again = archive.download_media(&client).await.unwrap();
+    assert_eq!((again.saved, again.recovered, again.missing), (0, 0, 0));
+    assert_eq!(fake.requests(), before, "each file once");
+    drop(archive);
+
+    // The command line does the same after its sync, from a fresh archive.
+    // One file is there already, whole, as a run killed between writing it
+    // and recording it leaves it: it is recorded, not downloaded again.
+    let other = dir.join("b.sqlite");
+    let other_media = dir.join("b.sqlite.media");
+    std::fs::create_dir_all(&other_media).unwrap();
+    std::fs::copy(&saved[0], other_media.join(saved[0].file_name().unwrap())).unwrap();
+    let before = fake.requests();
+    let mut command = against(&fake);
+    command.args(["archive", "--media", "--db"]).arg(&other);
+    let output = run(command).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_dir(&other_media).unwrap().count(),
+        photos.len()
+    );
+    let pages = inbox(&fake).len().div_ceil(PAGE);
+    assert_eq!(fake.requests() - before, pages + photos.len() - 1);
+    let archive = Archive::open_read_only(&other).unwrap();
+    for key in &photos {
+        assert!(
+            archive
+                .media_file(key)
+                .unwrap()
+                .is_some_and(|file| file.exists()),
+            "{key}"
+        );
+    }
+}

@@ -27,6 +27,7 @@
 //! shut out.
 
 mod lock;
+mod media;
 mod read;
 mod schema;
 mod search;
@@ -37,6 +38,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use media::MediaReport;
 pub use read::{ConversationStats, Counts, Run, Stats};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use search::{Hit, Search};

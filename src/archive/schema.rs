@@ -10,7 +10,7 @@ use super::Error;
 pub(crate) const APPLICATION_ID: i32 = 0x7864_6d61;
 
 /// The schema this build reads and writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// `STEPS[n]` brings a database from version `n` to `n + 1`. Each runs in
 /// one transaction with its version bump, so that a kill mid-migration
@@ -104,6 +104,17 @@ const STEPS: &[&str] = &[
         INSERT INTO events_fts(rowid, text) VALUES (new.seq, new.text);
     END;
     INSERT INTO events_fts(rowid, text) SELECT seq, text FROM events;
+    "#,
+    // 3: attachments downloaded into the media folder, each once.
+    r#"
+    CREATE TABLE media_files (
+        media_key    TEXT PRIMARY KEY,
+        file         TEXT,
+        bytes        INTEGER,
+        content_type TEXT,
+        saved_ms     INTEGER NOT NULL,
+        missing      TEXT
+    ) WITHOUT ROWID;
     "#,
 ];
 

@@ -21,6 +21,12 @@ pub struct Args {
     /// Walk only this conversation instead of the whole inbox.
     #[arg(long, value_name = "ID")]
     pub conversation: Option<String>,
+
+    /// Then download the attachments not downloaded yet into a folder
+    /// beside the database (FILE.media/), each once, named after its media
+    /// key.
+    #[arg(long)]
+    pub media: bool,
 }
 
 /// `x-dm archive ...`: what else there is to do with an archive.
@@ -63,7 +69,8 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
             path.display()
         );
     }
-    if std::io::stderr().is_terminal() {
+    let terminal = std::io::stderr().is_terminal();
+    if terminal {
         eprintln!(
             "{}: {} new event(s), {} request(s){}",
             path.display(),
@@ -76,5 +83,31 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
             }
         );
     }
-    Ok(())
+    if !args.media {
+        return Ok(());
+    }
+    let media = archive
+        .download_media(&client)
+        .await
+        .map_err(|e| archive_db::failure(&path, e))?;
+    for (key, why) in &media.failed {
+        eprintln!("warning: media {key}: {}", crate::output::one_line(why));
+    }
+    if terminal {
+        eprintln!(
+            "{}: {} attachment(s) downloaded, {} missing at X, {} without a DM media URL",
+            archive.media_dir().display(),
+            media.saved + media.recovered,
+            media.missing,
+            media.unavailable
+        );
+    }
+    if media.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Run(format!(
+            "{} attachment(s) could not be downloaded; the next run tries them again",
+            media.failed.len()
+        )))
+    }
 }
