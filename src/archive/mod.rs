@@ -12,7 +12,7 @@
 //! let client = x_dm::Client::new(std::env::var("X_ACCESS_TOKEN").unwrap_or_default())?;
 //! let mut archive = Archive::open("dms.sqlite")?;
 //! let report = archive.sync(&client, &Scope::Inbox).await?;
-//! println!("{} new event(s) in {} request(s)", report.added, report.requests);
+//! println!("{} new event(s) in {} request(s)", report.added, report.pages);
 //! for hit in archive.search(&Search::new("lunch").limit(10))? {
 //!     println!("{} {}: {}", hit.created_at.unwrap_or_default(), hit.conversation_id.unwrap_or_default(), hit.marked);
 //! }
