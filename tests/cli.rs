@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::fault_server::{FaultServer, Step};
 use serde_json::Value;
 use x_dm::testing::{DEMO_CONVERSATION, FakeConfig, FakeX, Fault};
 
@@ -816,5 +819,164 @@ async fn send_reads_standard_input_and_prints_the_new_ids() {
         output.status.code(),
         Some(2),
         "a group needs two others: {output:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_send_dropped_after_it_was_read_exits_3_and_says_it_found_the_message() {
+    let fake = FakeX::start().await.unwrap();
+    fake.inject_into::<x_dm::x::operations::CreateDirectMessagesByConversationId>(
+        Fault::DropAfterRequest,
+    );
+    let mut command = against(&fake);
+    command.args([
+        "send",
+        "--conversation",
+        DEMO_CONVERSATION,
+        "--text",
+        "only once",
+    ]);
+    let result = run(command).await;
+
+    assert_eq!(result.status.code(), Some(3), "{result:?}");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("may have been sent"), "{stderr}");
+    let data = fake.dataset();
+    let sent: Vec<&Value> = data
+        .events(DEMO_CONVERSATION)
+        .unwrap()
+        .iter()
+        .filter(|event| event["text"] == "only once")
+        .collect();
+    assert_eq!(sent.len(), 1, "made exactly once");
+    let id = sent[0]["id"].as_str().unwrap();
+    // The fake dates its writes after its seeded history, not by the clock,
+    // so the check finds the event and calls it older than the send.
+    assert!(
+        stderr.contains(&format!("same text, {id}, is from")),
+        "{stderr}"
+    );
+    assert!(result.stdout.is_empty());
+}
+
+#[tokio::test]
+async fn a_send_answered_with_5xx_exits_1_as_not_sent() {
+    let fake = FakeX::start().await.unwrap();
+    fake.inject_into::<x_dm::x::operations::CreateDirectMessagesByParticipantId>(Fault::Status(
+        503,
+    ));
+    let mut command = against(&fake);
+    command.args(["send", "--to", "9876543210", "--text", "not sent"]);
+    let result = run(command).await;
+    assert_eq!(result.status.code(), Some(1), "{result:?}");
+}
+
+#[tokio::test]
+async fn send_uploads_a_file_and_events_download_media_saves_it_once() {
+    let fake = FakeX::start().await.unwrap();
+    let dir = temp_dir("media");
+    let photo = dir.join("photo.png");
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend((0..3_000u32).map(|i| (i % 253) as u8));
+    std::fs::write(&photo, &bytes).unwrap();
+
+    let mut command = against(&fake);
+    command.args([
+        "send",
+        "--conversation",
+        DEMO_CONVERSATION,
+        "--text",
+        "a photo",
+        "--media",
+    ]);
+    command.arg(&photo);
+    let result = run(command).await;
+    assert!(result.status.success(), "{result:?}");
+    let answer: Value = serde_json::from_slice(&result.stdout).unwrap();
+    assert_eq!(answer["dm_conversation_id"], DEMO_CONVERSATION);
+
+    let media_dir = dir.join("media");
+    for round in 0..2 {
+        let mut command = against(&fake);
+        command.args([
+            "events",
+            DEMO_CONVERSATION,
+            "--limit",
+            "1",
+            "--download-media",
+        ]);
+        command
+            .arg(&media_dir)
+            .arg("-o")
+            .arg(dir.join("events.jsonl"));
+        let result = run(command).await;
+        assert!(result.status.success(), "round {round}: {result:?}");
+    }
+    let index = lines(&media_dir.join("index.jsonl"));
+    assert_eq!(index.len(), 1, "one line per file, not per run: {index:?}");
+    let file = media_dir.join(index[0]["file"].as_str().unwrap());
+    assert_eq!(std::fs::read(file).unwrap(), bytes, "the uploaded bytes");
+
+    let parts = (
+        index[0]["dm_id"].as_str().unwrap(),
+        index[0]["media_id"].as_str().unwrap(),
+        index[0]["resource_id"].as_str().unwrap(),
+    );
+    let mut command = against(&fake);
+    let copy = dir.join("copy.png");
+    command
+        .args(["media", "download", parts.0, parts.1, parts.2, "-o"])
+        .arg(&copy);
+    let result = run(command).await;
+    assert!(result.status.success(), "{result:?}");
+    assert_eq!(std::fs::read(&copy).unwrap(), bytes);
+    let line: Value = serde_json::from_slice(&result.stdout).unwrap();
+    assert_eq!(line["bytes"], 3_008);
+}
+
+#[tokio::test]
+async fn an_oversized_file_is_refused_with_exit_2_before_any_request() {
+    let fake = FakeX::start().await.unwrap();
+    let dir = temp_dir("oversized");
+    let big = dir.join("big.gif");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(15 * 1024 * 1024 + 1).unwrap();
+    let mut command = against(&fake);
+    command
+        .args(["send", "--to", "9876543210", "--media"])
+        .arg(&big);
+    let result = run(command).await;
+    assert_eq!(result.status.code(), Some(2), "{result:?}");
+    assert!(String::from_utf8_lossy(&result.stderr).contains("total_bytes"));
+    assert_eq!(fake.requests(), 0);
+}
+
+#[tokio::test]
+async fn after_a_dropped_send_a_recent_event_with_the_same_text_is_reported_found() {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let events = format!(
+        r#"{{"data":[{{"id":"1900000000000000001","event_type":"MessageCreate","text":"on its way","created_at":"{now}","sender_id":"1234567890"}}],"meta":{{"result_count":1}}}}"#
+    );
+    let server = FaultServer::start(vec![Step::Drop, Step::ok(events)]).await;
+    let mut command = x_dm();
+    command
+        .env("X_ACCESS_TOKEN", "test-token")
+        .args(["--base-url", &server.base_url])
+        .args(["send", "--to", "9876543210", "--text", "on its way"]);
+    let result = run(command).await;
+
+    assert_eq!(result.status.code(), Some(3), "{result:?}");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("Found it: event 1900000000000000001"),
+        "{stderr}"
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2, "one send, one read, no second send");
+    assert_eq!(seen[0].method, "POST");
+    assert!(
+        seen[1]
+            .target
+            .starts_with("/2/dm_conversations/with/9876543210/dm_events?")
     );
 }

@@ -246,3 +246,83 @@ async fn a_download_asks_for_bytes_at_the_literal_path() {
     assert!(error.to_string().contains("resource_id"), "{error}");
     assert_eq!(server.seen().len(), 1, "refused before sending");
 }
+
+#[tokio::test]
+async fn an_upload_goes_out_as_x_documents_each_step() {
+    let server = FaultServer::start(vec![
+        Step::ok(r#"{"data":{"id":"1880028106020515841","media_key":"7_1880028106020515841"}}"#),
+        Step::ok(r#"{"data":{"expires_at":1767225600}}"#),
+        Step::ok(r#"{"data":{"id":"1880028106020515841","processing_info":{"state":"pending","check_after_secs":0}}}"#),
+        Step::ok(r#"{"data":{"id":"1880028106020515841","processing_info":{"state":"succeeded","progress_percent":100}}}"#),
+    ])
+    .await;
+    let dir = temp_dir("wire");
+    let source = dir.join("clip.mp4");
+    std::fs::write(&source, b"\0\0\0\x18ftypmp42-and-the-rest").unwrap();
+
+    let media = quick_client(&server.base_url)
+        .upload_media(&source)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(media.id, "1880028106020515841");
+    let seen = server.seen();
+    let steps: Vec<(&str, &str)> = seen
+        .iter()
+        .map(|s| (s.method.as_str(), s.target.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("POST", "/2/media/upload/initialize"),
+            ("POST", "/2/media/upload/1880028106020515841/append"),
+            ("POST", "/2/media/upload/1880028106020515841/finalize"),
+            (
+                "GET",
+                "/2/media/upload?media_id=1880028106020515841&command=STATUS"
+            ),
+        ]
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&seen[0].body),
+        r#"{"media_category":"dm_video","media_type":"video/mp4","total_bytes":25}"#
+    );
+    let append = String::from_utf8_lossy(&seen[1].body);
+    assert!(
+        seen[1]
+            .content_type
+            .as_deref()
+            .unwrap()
+            .starts_with("multipart/form-data; boundary=")
+    );
+    assert!(
+        append.contains("name=\"segment_index\"\r\n\r\n0\r\n"),
+        "{append}"
+    );
+    assert!(append.contains("ftypmp42-and-the-rest"), "{append}");
+    assert!(seen[2].body.is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_processing_is_an_error_naming_the_media() {
+    let server = FaultServer::start(vec![
+        Step::ok(r#"{"data":{"id":"5"}}"#),
+        Step::ok(r#"{"data":{}}"#),
+        Step::ok(r#"{"data":{"id":"5","processing_info":{"state":"failed","error":{"message":"Unsupported video format"}}}}"#),
+    ])
+    .await;
+    let dir = temp_dir("failed");
+    let source = dir.join("clip.mp4");
+    std::fs::write(&source, b"\0\0\0\x18ftypmp42").unwrap();
+    let error = quick_client(&server.base_url)
+        .upload_media(&source)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::MediaProcessing { ref media_id, .. } if media_id == "5"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("Unsupported video format"));
+}

@@ -166,8 +166,9 @@ fn dm_and_chat_operations_take_user_context_auth_only() {
             let scopes = strings(&security[0]["OAuth2UserToken"]);
             // Reads need `dm.read`; writes the scope of what they write.
             let needed = match (method.as_str(), path.as_str()) {
-                ("get", _) => ["dm.read", "users.read"].as_slice(),
-                (_, p) if p.starts_with("/2/media/") => &["media.write"],
+                // Uploads, their status read included, write media.
+                (_, p) if p.starts_with("/2/media/") => ["media.write"].as_slice(),
+                ("get", _) => &["dm.read", "users.read"],
                 ("delete", _) => &["dm.write"],
                 _ => &["dm.write", "users.read"],
             };

@@ -734,14 +734,8 @@ components:
         assert!(body.rules[0].required);
         assert_eq!(body.rules[0].rules, [Rule::MaxLength(10)]);
         assert_eq!(create.item.as_deref(), Some("Item"), "through the one-of");
-        assert_eq!(
-            ops[3].success,
-            Success::Bytes("application/octet-stream".into())
-        );
-        assert_eq!(
-            ops[3].accept(),
-            "application/octet-stream, application/json"
-        );
+        assert_eq!(ops[3].success, Success::Bytes("image/jpeg".into()));
+        assert_eq!(ops[3].accept(), "image/jpeg, application/json");
         assert_eq!(create.accept(), "application/json");
     }
 

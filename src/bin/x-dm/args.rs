@@ -86,6 +86,9 @@ pub enum Command {
     /// Group conversations.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// DM attachments.
+    #[command(subcommand)]
+    Media(MediaCommand),
     /// Read DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),
@@ -115,6 +118,13 @@ pub struct Amount {
 pub enum GroupCommand {
     /// Start a group conversation with its first message.
     Create(commands::group_create::Args),
+}
+
+/// `x-dm media ...`.
+#[derive(Debug, Subcommand)]
+pub enum MediaCommand {
+    /// Download one attachment's bytes into -o FILE.
+    Download(commands::media_download::Args),
 }
 
 /// `x-dm tweetapi ...`.

@@ -10,12 +10,14 @@ use bytes::Bytes;
 use futures::TryStreamExt;
 use futures::stream::BoxStream;
 use serde::Serialize;
+use x_dm::x::DmMediaUrl;
 use x_dm::x::types::{ChatConversation, DmEvent, Problem};
 use x_dm::{Page, TweetApiPage};
 
 use crate::args::{Amount, Format};
 use crate::checkpoint::{Checkpoint, reopen_output};
 use crate::context::Context;
+use crate::media_sink::MediaSink;
 use crate::output::{Output, Row};
 use crate::progress::Progress;
 
@@ -98,6 +100,8 @@ pub struct Plan {
     pub start: Option<String>,
     pub checkpoint: Option<PathBuf>,
     pub output: Option<PathBuf>,
+    /// Where the pages' attachments are saved, with `--download-media`.
+    pub media: Option<MediaSink>,
 }
 
 /// A page as the export loop needs it.
@@ -110,6 +114,11 @@ pub trait ExportPage {
     fn rows(&self, names: &mut Names, table: bool) -> Vec<Row>;
     /// The partial errors the page carried, and what it left out.
     fn warnings(&self) -> Vec<String>;
+    /// The DM attachments the page included, by media key, that the
+    /// download endpoint serves.
+    fn media(&self) -> Vec<(String, DmMediaUrl)> {
+        Vec::new()
+    }
 }
 
 /// User handles seen so far, by id, for the table's sender column.
@@ -164,7 +173,7 @@ pub fn answer(raw: Option<&Bytes>, context: &Context) -> Result<(), Failure> {
 /// `continuation` is the request's own reading of what leads on from a page
 /// (`Request::continuation`), which the checkpoint saves.
 pub async fn run<'a, P: ExportPage>(
-    plan: Plan,
+    mut plan: Plan,
     continuation: impl Fn(&P) -> Option<String>,
     pages: impl FnOnce(Option<String>) -> BoxStream<'a, Result<P, x_dm::Error>>,
     progress: &Progress,
@@ -236,6 +245,11 @@ pub async fn run<'a, P: ExportPage>(
             }
         }
         output.page(page.body(), &fresh)?;
+        // Before the checkpoint moves past the page: a kill in between
+        // downloads its media again, skipping what is already saved.
+        if let Some(sink) = &mut plan.media {
+            sink.save(&page.media()).await?;
+        }
         state.items_written += fresh.len() as u64;
         state.previous_ids = ids;
         state.next_token = continuation(&page);
@@ -322,6 +336,14 @@ impl ExportPage for Page<DmEvent> {
                     Default::default()
                 },
             })
+            .collect()
+    }
+
+    fn media(&self) -> Vec<(String, DmMediaUrl)> {
+        self.includes()
+            .media
+            .iter()
+            .filter_map(|media| Some((media.media_key.clone()?, DmMediaUrl::of(media)?)))
             .collect()
     }
 

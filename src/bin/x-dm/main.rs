@@ -6,6 +6,7 @@ mod checkpoint;
 mod commands;
 mod context;
 mod export;
+mod media_sink;
 mod output;
 mod progress;
 
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, GroupCommand, TweetApiCommand};
+use crate::args::{Cli, Command, GroupCommand, MediaCommand, TweetApiCommand};
 use crate::context::Context;
 use crate::export::Failure;
 
@@ -65,6 +66,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Conversations(args) => commands::conversations::run(args, context).await,
         Command::Conversation(args) => commands::conversation::run(args, context).await,
+        Command::Media(MediaCommand::Download(args)) => {
+            commands::media_download::run(args, context).await
+        }
         Command::Tweetapi(TweetApiCommand::Conversation(args)) => {
             commands::tweetapi_conversation::run(args, context).await
         }

@@ -38,6 +38,13 @@ impl Progress {
         }
     }
 
+    /// A step of a longer task, such as an upload's progress.
+    pub fn say(&self, message: impl Into<String>) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message.into());
+        }
+    }
+
     /// Before each wait: counts down a rate-limit wait second by second.
     pub fn wait(&self, wait: &Wait) {
         let Some(bar) = self.bar.clone() else { return };

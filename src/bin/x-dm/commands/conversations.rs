@@ -43,6 +43,7 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
         start: None,
         checkpoint: None,
         output: context.output.clone(),
+        media: None,
     };
     export::run(
         plan,

@@ -57,6 +57,32 @@ impl DmEventSelection {
         )
     }
 
+    /// Adds what saving attachments needs to the selection: the
+    /// attachments, their expansion, and each media object's key and URL.
+    pub fn ask_for_media(&mut self) {
+        let mut fields = self.fields();
+        if !fields.contains(&DmEventField::Attachments) {
+            fields.push(DmEventField::Attachments);
+        }
+        self.fields = Some(List(fields));
+        let mut expansions = self.expansions();
+        if !expansions.contains(&DmEventExpansion::AttachmentsMediaKeys) {
+            expansions.push(DmEventExpansion::AttachmentsMediaKeys);
+        }
+        self.expansions = Some(List(expansions));
+        let mut media = self
+            .media_fields
+            .take()
+            .map(|list| list.0)
+            .unwrap_or_default();
+        for field in [MediaField::MediaKey, MediaField::Type, MediaField::Url] {
+            if !media.contains(&field) {
+                media.push(field);
+            }
+        }
+        self.media_fields = Some(List(media));
+    }
+
     /// The user fields: by default the handle and name the table shows.
     pub fn user_fields(&self) -> Vec<UserField> {
         self.user_fields

@@ -34,14 +34,30 @@ pub struct DmEventWalk {
     /// with the same output file. Needs --output.
     #[arg(long, value_name = "FILE")]
     pub checkpoint: Option<PathBuf>,
+
+    /// Save every attachment into DIR, one file per media key, skipping
+    /// those already there, with a line per file in DIR/index.jsonl. Asks
+    /// for the attachments and their URLs.
+    #[arg(long, value_name = "DIR")]
+    pub download_media: Option<PathBuf>,
 }
 
 /// Exports the DM events `$request` lists, with a [`DmEventWalk`]'s options;
 /// `$command` and `$target` tie its checkpoint to this export.
 macro_rules! export_dm_events {
     ($request:expr, $walk:expr, $command:expr, $target:expr, $context:expr) => {{
-        let walk: $crate::commands::dm_event_walk::DmEventWalk = $walk;
+        let mut walk: $crate::commands::dm_event_walk::DmEventWalk = $walk;
         let context: &$crate::context::Context = $context;
+        let media = match walk.download_media.take() {
+            Some(dir) => {
+                walk.selection.ask_for_media();
+                Some($crate::media_sink::MediaSink::open(
+                    context.x_client()?,
+                    dir,
+                )?)
+            }
+            None => None,
+        };
         let stop = $crate::export::Stop::from(walk.amount);
         let mut request =
             $crate::commands::dm_event_selection::select_dm_events!($request, walk.selection);
@@ -62,6 +78,7 @@ macro_rules! export_dm_events {
             start: walk.pagination_token,
             checkpoint: walk.checkpoint,
             output: context.output.clone(),
+            media,
         };
         $crate::export::run(
             plan,

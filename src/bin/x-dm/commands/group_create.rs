@@ -6,7 +6,7 @@ use super::message::MessageArgs;
 use crate::context::Context;
 use crate::export::{self, Failure};
 
-/// `x-dm group create --participants ID,ID[,...] [--text TEXT] [--media-id ID]...`.
+/// `x-dm group create --participants ID,ID[,...] [--text TEXT] [--media FILE]... [--media-id ID]...`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The other participants' user ids, comma-separated (2 to 49).
@@ -24,7 +24,7 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
     let group = CreateGroupRequest {
         conversation_type: NewConversationType::Group,
         participant_ids: args.participants,
-        message: args.message.message()?,
+        message: args.message.message(&client, &context.progress).await?,
     };
     let page = client.create_group(group).send().await?;
     export::answer(page.raw_items().first(), &context)

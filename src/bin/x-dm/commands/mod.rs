@@ -13,6 +13,7 @@ pub mod event;
 pub mod events;
 pub mod group_create;
 pub mod inbox;
+pub mod media_download;
 mod message;
 pub mod search;
 pub mod send;

@@ -42,6 +42,7 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
         start: args.cursor,
         checkpoint: args.checkpoint,
         output: context.output.clone(),
+        media: None,
     };
     export::run(
         plan,
