@@ -430,8 +430,9 @@ async fn a_killed_archive_process_resumes_to_the_same_archive() {
     let reference = reference().await;
     let pages = reference.len().div_ceil(PAGE);
     for kill_at in [2, pages / 2, pages] {
-        // Each response takes a while, so that the kill lands mid-walk.
-        let fake = FakeX::start_with(FakeConfig::default().with_latency(Duration::from_millis(40)))
+        // Each response takes a while, so that the kill, sent as soon as the
+        // fake has seen the request, lands while the walk waits for it.
+        let fake = FakeX::start_with(FakeConfig::default().with_latency(Duration::from_millis(80)))
             .await
             .unwrap();
         let dir = temp_dir(&format!("kill-{kill_at}"));

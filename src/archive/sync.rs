@@ -206,6 +206,7 @@ impl Archive {
         loop {
             let state = self.walk_state(&key)?;
             let resuming = state.next_token.is_some();
+            let pages_before = report.pages;
             let walked = self
                 .walk(
                     &walker,
@@ -217,6 +218,19 @@ impl Archive {
                 )
                 .await;
             match walked {
+                // X no longer takes the saved token (it was refused before
+                // any page came back): walk again from the newest event
+                // down to what the last complete walk stored. What the cut
+                // walk stored is fetched again, and stored once.
+                Err(Error::Api(crate::Error::Api(refusal)))
+                    if resuming && refusal.status == 400 && report.pages == pages_before =>
+                {
+                    self.connection.execute(
+                        "UPDATE walks SET next_token = NULL, floor = NULL, top = NULL
+                         WHERE scope = ?1 AND source = 'x'",
+                        [&key],
+                    )?;
+                }
                 Err(error) => {
                     self.end_run(report.run_id, &format!("failed: {error}"))?;
                     return Err(error);
@@ -339,5 +353,49 @@ impl Archive {
             params![run_id, now_ms(), outcome],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use super::*;
+    use crate::testing::{FakeX, Fault};
+
+    #[tokio::test]
+    async fn a_saved_token_x_no_longer_takes_is_walked_around_not_stuck_on() {
+        let fake = FakeX::start().await.unwrap();
+        let client = Client::builder("t")
+            .base_url(fake.base_url())
+            .build()
+            .unwrap();
+        let dir = std::env::temp_dir().join(format!(
+            "x-dm-sync-{}-{}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut archive = Archive::open(dir.join("a.sqlite")).unwrap();
+        fake.inject(Fault::Slow(std::time::Duration::ZERO));
+        fake.inject(Fault::Slow(std::time::Duration::ZERO));
+        fake.inject(Fault::Truncate);
+        archive.sync(&client, &Scope::Inbox).await.unwrap_err();
+        assert_eq!(archive.counts().unwrap().events, 200);
+        archive
+            .connection
+            .execute("UPDATE walks SET next_token = 'expired-token-0000'", [])
+            .unwrap();
+
+        let before = fake.requests();
+        let report = archive.sync(&client, &Scope::Inbox).await.unwrap();
+        let total: usize = fake
+            .dataset()
+            .conversation_ids()
+            .map(|id| fake.dataset().event_count(id).unwrap())
+            .sum();
+        assert_eq!(report.added as usize, total - 200);
+        assert_eq!(archive.counts().unwrap().events as usize, total);
+        // The refused request, then the whole walk again.
+        assert_eq!(fake.requests() - before, 1 + total.div_ceil(100));
+        assert_eq!(report.outcome, Some(Outcome::ReachedEnd { gap: false }));
     }
 }
