@@ -127,7 +127,9 @@ type Continuation = Box<dyn Fn(&Page<DmEvent>) -> Option<String> + Send + Sync>;
 
 /// Where a scope's walks start from, and what leads on from a page.
 struct Walker {
-    start: Box<dyn Fn(Option<String>) -> Pages + Send + Sync>,
+    /// From a token (or the newest event), reading the next page ahead or
+    /// not.
+    start: Box<dyn Fn(Option<String>, bool) -> Pages + Send + Sync>,
     next: Continuation,
 }
 
@@ -140,15 +142,15 @@ macro_rules! walker {
             .expansions(EXPANSIONS)
             .user_fields(USER_FIELDS)
             .media_fields(MEDIA_FIELDS)
-            .max_results(PAGE_SIZE)
-            // A sync stops early as a rule: a page asked for ahead would
-            // spend the rate limit on what is already stored.
-            .read_ahead(false);
+            .max_results(PAGE_SIZE);
         let next = request.continuation();
         Walker {
-            start: Box::new(move |token: Option<String>| match token {
-                Some(token) => request.clone().pagination_token(token).pages(),
-                None => request.clone().pages(),
+            start: Box::new(move |token: Option<String>, ahead: bool| {
+                let request = request.clone().read_ahead(ahead);
+                match token {
+                    Some(token) => request.pagination_token(token).pages(),
+                    None => request.pages(),
+                }
             }),
             next: Box::new(next),
         }
@@ -265,7 +267,11 @@ impl Archive {
         let resuming = state.next_token.is_some();
         let floor = if resuming { state.floor } else { state.covered };
         let mut top = if resuming { state.top } else { None };
-        let mut pages = (walker.start)(state.next_token);
+        // A walk that stops early, as most do, must not ask for a page
+        // ahead: that would spend the rate limit on what is stored already.
+        // Without a floor it goes to the end, and the next page can be on
+        // its way while this one is written.
+        let mut pages = (walker.start)(state.next_token, floor.is_none());
         while let Some(page) = pages.try_next().await? {
             report.pages += 1;
             let next = (walker.next)(&page);
