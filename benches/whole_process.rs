@@ -5,7 +5,8 @@
 //! whole processes (start-up, runtime, exit included) against the same
 //! static loopback server, and each pair is timed in the same run,
 //! alternating. Reported: X's DM events as JSONL, JSON and raw pages;
-//! TweetAPI's conversation as JSONL; and x-dm's peak RSS for 10 and for
+//! TweetAPI's conversation as JSONL; the archive's sync of the same events
+//! into SQLite, and search over them; and x-dm's peak RSS for 10 and for
 //! 1,000 pages.
 //!
 //! `cargo bench --features cli --bench whole_process`. Not a test: the
@@ -98,6 +99,48 @@ fn main() {
     report("X events, pages vs jsonl", pages, jsonl);
     let [tweetapi, tweetapi_floor] = timed([&tweetapi, &|| floor("tweetapi")]);
     report("TweetAPI conversation, jsonl", tweetapi, tweetapi_floor);
+    // The archive's sync of the same 100,000 events into a fresh database
+    // each round, against the JSONL export; then search over them.
+    let archive_dir =
+        std::env::temp_dir().join(format!("x-dm-bench-archive-{}", std::process::id()));
+    let db = archive_dir.join("archive.sqlite");
+    let db_arg = db.to_str().unwrap().to_owned();
+    let archive = || {
+        let _ = std::fs::remove_dir_all(&archive_dir);
+        std::fs::create_dir_all(&archive_dir).unwrap();
+        x_dm(&[
+            "archive",
+            "--conversation",
+            support::CONVERSATION,
+            "--db",
+            &db_arg,
+        ])
+    };
+    let [synced, jsonl] = timed([&archive, &events("jsonl")]);
+    report("archive sync vs jsonl export", synced, jsonl);
+    let search = |words: &'static str| {
+        let db_arg = db_arg.clone();
+        move || {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_x-dm"));
+            command.args([
+                "--format", "jsonl", "search", words, "--limit", "20", "--db", &db_arg,
+            ]);
+            command
+        }
+    };
+    let [rare, common] = timed([&search("page 500"), &search("fox")]);
+    println!(
+        "whole_process: x-dm search over {} events, whole process: 100 matches {:.1} ms, every event matching {:.1} ms (median of {RUNS}, --limit 20)",
+        PAGES * 100,
+        rare.as_secs_f64() * 1000.0,
+        common.as_secs_f64() * 1000.0
+    );
+    let archive_rss = measured_rss_kib(&archive());
+    println!(
+        "whole_process: x-dm archive peak RSS, {PAGES} pages: {:.1} MiB",
+        archive_rss as f64 / 1024.0
+    );
+    let _ = std::fs::remove_dir_all(&archive_dir);
     let short = measured_rss_kib(&x_dm(&[
         "--format",
         "jsonl",

@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+#[cfg(feature = "archive")]
+pub mod archive;
 pub mod connect;
 pub mod engine;
 mod error;

@@ -100,6 +100,12 @@ pub enum Command {
     /// Read and send DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),
+    /// Keep the whole inbox in a SQLite archive: fetch what is new since
+    /// the last run (one request when nothing is), resume an interrupted
+    /// run. For cron.
+    Archive(commands::archive::Args),
+    /// Find messages in the archive, newest first.
+    Search(commands::search::Args),
     /// Log in to X, and keep the login's tokens fresh.
     #[command(subcommand)]
     Auth(AuthCommand),

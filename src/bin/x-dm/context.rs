@@ -18,6 +18,9 @@ pub struct Context {
     target: Target,
     /// How items are written.
     pub format: Format,
+    /// The format `--format` named, if it did: commands that write only
+    /// JSON take the terminal's table default for their own.
+    pub format_given: Option<Format>,
     /// Where they are written; standard output when `None`.
     pub output: Option<PathBuf>,
     /// The progress display on standard error.
@@ -40,6 +43,7 @@ impl Context {
         Ok(Self {
             target,
             format,
+            format_given: global.format,
             output: global.output.clone(),
             progress: Progress::new(),
             profile: global.profile.clone(),

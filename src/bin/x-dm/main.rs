@@ -1,5 +1,6 @@
 //! `x-dm`: export X DMs and Chat conversations in one command.
 
+mod archive_db;
 mod args;
 mod checkpoint;
 mod commands;
@@ -96,5 +97,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Tweetapi(TweetApiCommand::Xchat(command)) => {
             commands::tweetapi_xchat::run(command, context).await
         }
+        Command::Archive(args) => commands::archive::run(args, context).await,
+        Command::Search(args) => commands::search::run(args, context).await,
     }
 }

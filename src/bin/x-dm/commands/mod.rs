@@ -1,5 +1,8 @@
 //! One file per command: its arguments and what it does.
 
+pub mod archive;
+mod archive_export;
+mod archive_stats;
 pub mod auth_login;
 pub mod auth_logout;
 pub mod auth_refresh;
@@ -16,6 +19,7 @@ pub mod group_create;
 pub mod inbox;
 pub mod media_download;
 mod message;
+pub mod search;
 pub mod send;
 pub mod tweetapi_accept;
 pub mod tweetapi_can_dm;

@@ -1,0 +1,407 @@
+//! A sync: walk X's DM events newest first, write each page in one
+//! transaction together with the position reached, and stop at the first
+//! page that reaches what an earlier complete walk already stored.
+//!
+//! Per scope (the inbox, or one conversation) the `walks` table keeps
+//! `covered`, the newest event id of the last complete walk: everything from
+//! it back to the archive's start is stored. A walk stops at the first page
+//! holding an id at or below it (ids are snowflakes, so they order events in
+//! time even when the event itself was deleted since). While a walk is under
+//! way the row also holds the next page's token, the `floor` it must reach
+//! and the `top` it started from; a walk cut short (a kill, a failed request)
+//! is resumed from that token first, then a fresh walk from the newest event
+//! down to its top fetches what arrived meanwhile.
+
+use futures::TryStreamExt;
+use futures::stream::BoxStream;
+use rusqlite::{OptionalExtension, params};
+
+use super::{Archive, Error, now_ms, store};
+use crate::Client;
+use crate::x::Page;
+use crate::x::types::{DmEvent, DmEventExpansion, DmEventField, MediaField, UserField};
+
+/// What a sync walks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Scope {
+    /// Every conversation, one-to-one and groups alike (`GET /2/dm_events`).
+    Inbox,
+    /// One conversation (`GET /2/dm_conversations/{id}/dm_events`).
+    Conversation(String),
+}
+
+impl Scope {
+    /// The scope's name in the `walks` and `sync_runs` tables.
+    fn key(&self) -> String {
+        match self {
+            Scope::Inbox => "inbox".to_owned(),
+            Scope::Conversation(id) => format!("conversation:{id}"),
+        }
+    }
+}
+
+/// How a sync ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// It reached events an earlier sync had stored.
+    CaughtUp,
+    /// It reached the oldest event X still serves. With `gap`, an earlier
+    /// sync had stored events but this one did not reach them: X no longer
+    /// serves what came between (it keeps 30 days), and some may be lost.
+    ReachedEnd {
+        /// Whether events between this sync and the last may be lost.
+        gap: bool,
+    },
+}
+
+/// What a sync did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SyncReport {
+    /// The run's id in `sync_runs`.
+    pub run_id: i64,
+    /// Pages fetched, each one request (retries aside).
+    pub pages: u64,
+    /// Events new to the archive.
+    pub added: u64,
+    /// Whether it first finished a walk an earlier run left unfinished.
+    pub resumed: bool,
+    /// How it ended; `None` until it has.
+    pub outcome: Option<Outcome>,
+}
+
+/// Every event field the archive keeps; `sender_id` and `participant_ids`
+/// come with their expansions, in every documented version.
+const EVENT_FIELDS: &[DmEventField] = &[
+    DmEventField::Attachments,
+    DmEventField::CreatedAt,
+    DmEventField::DmConversationId,
+    DmEventField::Entities,
+    DmEventField::EventType,
+    DmEventField::Id,
+    DmEventField::Text,
+];
+
+const EXPANSIONS: &[DmEventExpansion] = &[
+    DmEventExpansion::AttachmentsMediaKeys,
+    DmEventExpansion::ParticipantIds,
+    DmEventExpansion::SenderId,
+];
+
+/// What a person's record needs, without what only the account's owner
+/// or a later version may ask for.
+const USER_FIELDS: &[UserField] = &[
+    UserField::CreatedAt,
+    UserField::Description,
+    UserField::Id,
+    UserField::Location,
+    UserField::Name,
+    UserField::ProfileImageUrl,
+    UserField::Protected,
+    UserField::Url,
+    UserField::Username,
+    UserField::Verified,
+];
+
+const MEDIA_FIELDS: &[MediaField] = &[
+    MediaField::AltText,
+    MediaField::DurationMs,
+    MediaField::Height,
+    MediaField::MediaKey,
+    MediaField::PreviewImageUrl,
+    MediaField::Type,
+    MediaField::Url,
+    MediaField::Variants,
+    MediaField::Width,
+];
+
+/// The largest page X serves: the fewest requests of a tight rate limit.
+const PAGE_SIZE: i32 = 100;
+
+type Pages = BoxStream<'static, Result<Page<DmEvent>, crate::Error>>;
+
+/// The token that leads on from a page: the request's own reading of it.
+type Continuation = Box<dyn Fn(&Page<DmEvent>) -> Option<String> + Send + Sync>;
+
+/// Where a scope's walks start from, and what leads on from a page.
+struct Walker {
+    /// From a token (or the newest event), reading the next page ahead or
+    /// not.
+    start: Box<dyn Fn(Option<String>, bool) -> Pages + Send + Sync>,
+    next: Continuation,
+}
+
+/// Builds a [`Walker`] from either DM event list request: different
+/// generated types with the same setters.
+macro_rules! walker {
+    ($request:expr) => {{
+        let request = $request
+            .fields(EVENT_FIELDS)
+            .expansions(EXPANSIONS)
+            .user_fields(USER_FIELDS)
+            .media_fields(MEDIA_FIELDS)
+            .max_results(PAGE_SIZE);
+        let next = request.continuation();
+        Walker {
+            start: Box::new(move |token: Option<String>, ahead: bool| {
+                let request = request.clone().read_ahead(ahead);
+                match token {
+                    Some(token) => request.pagination_token(token).pages(),
+                    None => request.pages(),
+                }
+            }),
+            next: Box::new(next),
+        }
+    }};
+}
+
+/// A scope's row in `walks`.
+#[derive(Debug, Default)]
+struct WalkState {
+    covered: Option<i64>,
+    next_token: Option<String>,
+    floor: Option<i64>,
+    top: Option<i64>,
+}
+
+impl Archive {
+    /// Brings the archive up to date with `scope` on X: new events, and
+    /// whatever an interrupted earlier sync had not reached.
+    ///
+    /// Waits for rate-limit resets as `client`'s policy says (pass a client
+    /// built with `on_wait` to tell the user). A failed request ends the
+    /// sync with the pages before it stored; the next sync resumes there.
+    pub async fn sync(&mut self, client: &Client, scope: &Scope) -> Result<SyncReport, Error> {
+        self.sync_with(client, scope, |_| {}).await
+    }
+
+    /// [`sync`](Self::sync), calling `on_page` after each page is stored.
+    pub async fn sync_with(
+        &mut self,
+        client: &Client,
+        scope: &Scope,
+        mut on_page: impl FnMut(&SyncReport),
+    ) -> Result<SyncReport, Error> {
+        let key = scope.key();
+        let (walker, conversation) = match scope {
+            Scope::Inbox => (walker!(client.inbox()), None),
+            Scope::Conversation(id) => (walker!(client.dm_events(id)), Some(id.as_str())),
+        };
+        // This archive holds the lock: a run without an end died.
+        self.connection.execute(
+            "UPDATE sync_runs SET outcome = 'interrupted' WHERE ended_ms IS NULL AND outcome IS NULL",
+            [],
+        )?;
+        self.connection.execute(
+            "INSERT INTO sync_runs (scope, source, started_ms) VALUES (?1, 'x', ?2)",
+            params![key, now_ms()],
+        )?;
+        let mut report = SyncReport {
+            run_id: self.connection.last_insert_rowid(),
+            pages: 0,
+            added: 0,
+            resumed: false,
+            outcome: None,
+        };
+        loop {
+            let state = self.walk_state(&key)?;
+            let resuming = state.next_token.is_some();
+            let pages_before = report.pages;
+            let walked = self
+                .walk(
+                    &walker,
+                    &key,
+                    conversation,
+                    state,
+                    &mut report,
+                    &mut on_page,
+                )
+                .await;
+            match walked {
+                // X no longer takes the saved token (it was refused before
+                // any page came back): walk again from the newest event
+                // down to what the last complete walk stored. What the cut
+                // walk stored is fetched again, and stored once.
+                Err(Error::Api(crate::Error::Api(refusal)))
+                    if resuming && refusal.status == 400 && report.pages == pages_before =>
+                {
+                    self.connection.execute(
+                        "UPDATE walks SET next_token = NULL, floor = NULL, top = NULL
+                         WHERE scope = ?1 AND source = 'x'",
+                        [&key],
+                    )?;
+                }
+                Err(error) => {
+                    self.end_run(report.run_id, &format!("failed: {error}"))?;
+                    return Err(error);
+                }
+                Ok(_) if resuming => report.resumed = true,
+                Ok(outcome) => {
+                    report.outcome = Some(outcome);
+                    let said = match outcome {
+                        Outcome::CaughtUp => "caught up",
+                        Outcome::ReachedEnd { gap: false } => "reached the oldest event X serves",
+                        Outcome::ReachedEnd { gap: true } => {
+                            "reached the oldest event X serves before the last sync's newest: events between may be lost"
+                        }
+                    };
+                    self.end_run(report.run_id, said)?;
+                    return Ok(report);
+                }
+            }
+        }
+    }
+
+    /// One walk, from the saved token or from the newest event.
+    async fn walk(
+        &mut self,
+        walker: &Walker,
+        key: &str,
+        conversation: Option<&str>,
+        state: WalkState,
+        report: &mut SyncReport,
+        on_page: &mut impl FnMut(&SyncReport),
+    ) -> Result<Outcome, Error> {
+        let resuming = state.next_token.is_some();
+        let floor = if resuming { state.floor } else { state.covered };
+        let mut top = if resuming { state.top } else { None };
+        // A walk that stops early, as most do, must not ask for a page
+        // ahead: that would spend the rate limit on what is stored already.
+        // Without a floor it goes to the end, and the next page can be on
+        // its way while this one is written.
+        let mut pages = (walker.start)(state.next_token, floor.is_none());
+        while let Some(page) = pages.try_next().await? {
+            report.pages += 1;
+            let next = (walker.next)(&page);
+            let transaction = self.connection.transaction()?;
+            let written =
+                store::write_page(&transaction, &page, report.run_id, conversation, now_ms())?;
+            top = top.max(written.highest);
+            let reached =
+                matches!((floor, written.lowest), (Some(floor), Some(lowest)) if lowest <= floor);
+            let done = reached || next.is_none();
+            let saved = if done {
+                WalkState {
+                    covered: state.covered.max(top),
+                    ..WalkState::default()
+                }
+            } else {
+                WalkState {
+                    covered: state.covered,
+                    next_token: next.clone(),
+                    floor,
+                    top,
+                }
+            };
+            transaction.execute(
+                "INSERT INTO walks (scope, source, covered, next_token, floor, top)
+                 VALUES (?1, 'x', ?2, ?3, ?4, ?5)
+                 ON CONFLICT (scope, source) DO UPDATE SET
+                     covered = excluded.covered, next_token = excluded.next_token,
+                     floor = excluded.floor, top = excluded.top",
+                params![key, saved.covered, saved.next_token, saved.floor, saved.top],
+            )?;
+            transaction.execute(
+                "UPDATE sync_runs SET requests = requests + 1, added = added + ?2,
+                     oldest_id = coalesce(?3, oldest_id), next_token = ?4
+                 WHERE id = ?1",
+                params![
+                    report.run_id,
+                    written.added,
+                    written.oldest_id,
+                    saved.next_token
+                ],
+            )?;
+            transaction.commit()?;
+            report.added += written.added;
+            on_page(report);
+            if done {
+                return Ok(if reached {
+                    Outcome::CaughtUp
+                } else {
+                    Outcome::ReachedEnd {
+                        gap: floor.is_some(),
+                    }
+                });
+            }
+        }
+        // The stream ends only after a page without a next token, which
+        // returned above.
+        Ok(Outcome::ReachedEnd {
+            gap: floor.is_some(),
+        })
+    }
+
+    fn walk_state(&self, key: &str) -> Result<WalkState, Error> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT covered, next_token, floor, top FROM walks WHERE scope = ?1 AND source = 'x'",
+                [key],
+                |row| {
+                    Ok(WalkState {
+                        covered: row.get(0)?,
+                        next_token: row.get(1)?,
+                        floor: row.get(2)?,
+                        top: row.get(3)?,
+                    })
+                },
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    fn end_run(&self, run_id: i64, outcome: &str) -> Result<(), Error> {
+        self.connection.execute(
+            "UPDATE sync_runs SET ended_ms = ?2, outcome = ?3 WHERE id = ?1",
+            params![run_id, now_ms(), outcome],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use super::*;
+    use crate::testing::{FakeX, Fault};
+
+    #[tokio::test]
+    async fn a_saved_token_x_no_longer_takes_is_walked_around_not_stuck_on() {
+        let fake = FakeX::start().await.unwrap();
+        let client = Client::builder("t")
+            .base_url(fake.base_url())
+            .build()
+            .unwrap();
+        let dir = std::env::temp_dir().join(format!(
+            "x-dm-sync-{}-{}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut archive = Archive::open(dir.join("a.sqlite")).unwrap();
+        fake.inject(Fault::Slow(std::time::Duration::ZERO));
+        fake.inject(Fault::Slow(std::time::Duration::ZERO));
+        fake.inject(Fault::Truncate);
+        archive.sync(&client, &Scope::Inbox).await.unwrap_err();
+        assert_eq!(archive.counts().unwrap().events, 200);
+        archive
+            .connection
+            .execute("UPDATE walks SET next_token = 'expired-token-0000'", [])
+            .unwrap();
+
+        let before = fake.requests();
+        let report = archive.sync(&client, &Scope::Inbox).await.unwrap();
+        let total: usize = fake
+            .dataset()
+            .conversation_ids()
+            .map(|id| fake.dataset().event_count(id).unwrap())
+            .sum();
+        assert_eq!(report.added as usize, total - 200);
+        assert_eq!(archive.counts().unwrap().events as usize, total);
+        // The refused request, then the whole walk again.
+        assert_eq!(fake.requests() - before, 1 + total.div_ceil(100));
+        assert_eq!(report.outcome, Some(Outcome::ReachedEnd { gap: false }));
+    }
+}
