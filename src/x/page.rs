@@ -37,6 +37,11 @@ pub struct Meta {
     pub has_more: Option<bool>,
     /// Chat: whether the user has pending message requests.
     pub has_message_requests: Option<bool>,
+    /// Chat events: the encoded key change events needed to decrypt the
+    /// page's events, as X sent them.
+    pub conversation_key_events: Vec<String>,
+    /// Chat message and admin requests: how many there are in all.
+    pub total_count: Option<i64>,
 }
 
 /// One page from X: its items, what it included, its partial errors and the

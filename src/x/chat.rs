@@ -1,0 +1,294 @@
+//! X Chat's encrypted content, typed: the Base64 envelopes of events as
+//! bytes, the readings of fields 2.166 named differently, and the seam a
+//! decryptor plugs into.
+//!
+//! Chat is end-to-end encrypted. X's own decryption code, the Chat XDK
+//! (`chat-xdk-core`), is not published on crates.io, so this crate cannot
+//! depend on it and bundles no decryptor: it hands out each event's envelope
+//! exactly as X sent it, with the key change events its page carried, and a
+//! [`Decryptor`] of the caller's (X's XDK behind a small adapter, or their
+//! own key store) turns envelopes into plaintext.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+
+use super::Page;
+use super::join::References;
+use super::operations::GetChatConversationEvents;
+use super::types::User;
+use super::types::{ChatMessageEvent, ChatMessageRequest};
+use crate::Error;
+use crate::engine::{Keyed, Request};
+
+/// Why an envelope could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvelopeError {
+    /// The envelope is not Base64 (standard or URL-safe).
+    #[error("the event's envelope is not Base64: {0}")]
+    Base64(#[from] base64::DecodeError),
+    /// The decryptor could not open it (no key for its version, a bad
+    /// signature, a corrupt ciphertext...), in its own words.
+    #[error("the event could not be decrypted: {0}")]
+    Decrypt(String),
+}
+
+/// What a decryptor needs to open one event.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct Envelope<'a> {
+    /// The conversation, when the event names it.
+    pub conversation_id: Option<&'a str>,
+    /// The key version that encrypts it; `None` for an unencrypted event
+    /// (2.173 says so by leaving the field out).
+    pub key_version: Option<&'a str>,
+    /// The encoded event's bytes, decoded from Base64.
+    pub bytes: &'a [u8],
+    /// The encoded key change events its page carried, as X sent them.
+    pub key_events: &'a [String],
+}
+
+/// Opens Chat envelopes: X's Chat XDK behind an adapter, or a key store of
+/// the caller's. Plugged into [`DecryptedEvents`] streams.
+pub trait Decryptor: Send + Sync {
+    /// The plaintext of one envelope.
+    fn decrypt(&self, envelope: &Envelope<'_>) -> Result<Vec<u8>, EnvelopeError>;
+}
+
+/// Base64 as X writes it in Chat; some payloads use the URL-safe alphabet.
+fn decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
+    STANDARD.decode(text).or_else(|_| URL_SAFE.decode(text))
+}
+
+impl ChatMessageEvent {
+    /// The encoded event's bytes (a Thrift MessageEvent, usually
+    /// encrypted), decoded from the Base64 X sent.
+    pub fn envelope(&self) -> Result<Vec<u8>, EnvelopeError> {
+        Ok(decode(&self.encoded_event)?)
+    }
+
+    /// Whether the event is encrypted: 2.173 names a key version for each
+    /// encrypted event.
+    pub fn is_encrypted(&self) -> bool {
+        self.conversation_key_version.is_some()
+    }
+
+    /// The event's id under either name (2.166 sent `sequence_id`).
+    pub fn event_id(&self) -> Option<&str> {
+        self.id.as_deref().or(self.sequence_id.as_deref())
+    }
+
+    /// The previous event's id under either name (2.166 sent
+    /// `previous_sequence_id`).
+    pub fn previous_event_id(&self) -> Option<&str> {
+        self.previous_id
+            .as_deref()
+            .or(self.previous_sequence_id.as_deref())
+    }
+
+    /// When the event was created, in Unix milliseconds, from 2.173's
+    /// `created_at` or 2.166's `created_at_msec`.
+    pub fn created_at_ms(&self) -> Option<i64> {
+        if let Some(ms) = self.created_at_msec.as_deref() {
+            return ms.parse().ok();
+        }
+        let at = self.created_at.as_deref()?;
+        chrono::DateTime::parse_from_rfc3339(at)
+            .ok()
+            .map(|at| at.timestamp_millis())
+    }
+
+    /// The plaintext of the event, opened by `decryptor` with the page's
+    /// key change events. An unencrypted event is its envelope.
+    pub fn decrypt(
+        &self,
+        decryptor: &dyn Decryptor,
+        key_events: &[String],
+    ) -> Result<Vec<u8>, EnvelopeError> {
+        let bytes = self.envelope()?;
+        let Some(key_version) = self.conversation_key_version.as_deref() else {
+            return Ok(bytes);
+        };
+        decryptor.decrypt(&Envelope {
+            conversation_id: self.conversation_id.as_deref(),
+            key_version: Some(key_version),
+            bytes: &bytes,
+            key_events,
+        })
+    }
+}
+
+impl Keyed for ChatMessageEvent {
+    fn key(&self) -> &str {
+        self.event_id().unwrap_or_default()
+    }
+}
+
+impl References for ChatMessageEvent {
+    fn user_ids(&self) -> Vec<&str> {
+        self.sender_id.iter().map(String::as_str).collect()
+    }
+}
+
+impl Keyed for ChatMessageRequest {
+    fn key(&self) -> &str {
+        self.conversation_id.as_deref().unwrap_or_default()
+    }
+}
+
+impl References for ChatMessageRequest {
+    fn user_ids(&self) -> Vec<&str> {
+        self.sender_id
+            .iter()
+            .chain(&self.social_proof_user_ids)
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+impl Keyed for User {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl References for User {
+    fn user_ids(&self) -> Vec<&str> {
+        Vec::new()
+    }
+}
+
+impl ChatMessageRequest {
+    /// The bytes of each of the request's newest encoded events, newest
+    /// first.
+    pub fn envelopes(&self) -> Result<Vec<Vec<u8>>, EnvelopeError> {
+        self.message_events
+            .iter()
+            .map(|event| Ok(decode(event)?))
+            .collect()
+    }
+}
+
+impl<T> Page<T> {
+    /// The encoded key change events of a Chat events page, as X sent
+    /// them, each as bytes.
+    pub fn key_event_envelopes(&self) -> Result<Vec<Vec<u8>>, EnvelopeError> {
+        self.meta()
+            .conversation_key_events
+            .iter()
+            .map(|event| Ok(decode(event)?))
+            .collect()
+    }
+}
+
+/// One Chat event with what its decryptor made of it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Decrypted {
+    /// The event as X sent it: envelope, signature, token and all.
+    pub event: ChatMessageEvent,
+    /// Its plaintext, or why it could not be opened. Failing to open one
+    /// event does not end the walk.
+    pub plaintext: Result<Vec<u8>, EnvelopeError>,
+}
+
+/// A walk of a conversation's events, each opened by a [`Decryptor`].
+pub type DecryptedEvents = BoxStream<'static, Result<Decrypted, Error>>;
+
+impl Request<GetChatConversationEvents> {
+    /// Every event of the walk, newest first, each with its plaintext as
+    /// `decryptor` opens it with the key change events of its page. The
+    /// stream owns what it needs and can be spawned.
+    pub fn decrypted(self, decryptor: Arc<dyn Decryptor>) -> DecryptedEvents {
+        self.pages()
+            .map_ok(move |page| {
+                let key_events = page.meta().conversation_key_events.clone();
+                let decryptor = Arc::clone(&decryptor);
+                let opened: Vec<Result<Decrypted, Error>> = page
+                    .into_items()
+                    .into_iter()
+                    .map(|event| {
+                        let plaintext = event.decrypt(decryptor.as_ref(), &key_events);
+                        Ok(Decrypted { event, plaintext })
+                    })
+                    .collect();
+                stream::iter(opened)
+            })
+            .try_flatten()
+            .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(encoded: &str, version: Option<&str>) -> ChatMessageEvent {
+        serde_json::from_value(serde_json::json!({
+            "id": "1",
+            "encoded_event": encoded,
+            "conversation_key_version": version,
+        }))
+        .unwrap()
+    }
+
+    struct Reverse;
+
+    impl Decryptor for Reverse {
+        fn decrypt(&self, envelope: &Envelope<'_>) -> Result<Vec<u8>, EnvelopeError> {
+            if envelope.key_events.is_empty() {
+                return Err(EnvelopeError::Decrypt("no key".into()));
+            }
+            Ok(envelope.bytes.iter().rev().copied().collect())
+        }
+    }
+
+    #[test]
+    fn envelopes_decode_from_either_base64_alphabet() {
+        assert_eq!(event("aGk+Pw==", None).envelope().unwrap(), b"hi>?");
+        assert_eq!(event("aGk-Pw==", None).envelope().unwrap(), b"hi>?");
+        assert!(matches!(
+            event("not base64!", None).envelope(),
+            Err(EnvelopeError::Base64(_))
+        ));
+    }
+
+    #[test]
+    fn only_encrypted_events_reach_the_decryptor() {
+        let keys = vec!["k".to_owned()];
+        let sealed = event("aGk=", Some("1"));
+        assert_eq!(sealed.decrypt(&Reverse, &keys).unwrap(), b"ih");
+        assert!(sealed.decrypt(&Reverse, &[]).is_err());
+        let plain = event("aGk=", None);
+        assert_eq!(plain.decrypt(&Reverse, &[]).unwrap(), b"hi");
+    }
+
+    #[test]
+    fn legacy_names_read_as_the_current_ones() {
+        let old: ChatMessageEvent = serde_json::from_value(serde_json::json!({
+            "sequence_id": "9",
+            "previous_sequence_id": "8",
+            "created_at_msec": "1760616000000",
+            "encoded_event": "",
+        }))
+        .unwrap();
+        assert_eq!(
+            (old.event_id(), old.previous_event_id(), old.created_at_ms()),
+            (Some("9"), Some("8"), Some(1_760_616_000_000))
+        );
+        let new: ChatMessageEvent = serde_json::from_value(serde_json::json!({
+            "id": "9",
+            "previous_id": "8",
+            "created_at": "2025-10-16T12:00:00.000Z",
+            "encoded_event": "",
+        }))
+        .unwrap();
+        assert_eq!(
+            (new.event_id(), new.previous_event_id(), new.created_at_ms()),
+            (Some("9"), Some("8"), Some(1_760_616_000_000))
+        );
+    }
+}
