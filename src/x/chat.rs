@@ -42,8 +42,10 @@ pub enum EnvelopeError {
 pub struct Envelope<'a> {
     /// The conversation, when the event names it.
     pub conversation_id: Option<&'a str>,
-    /// The key version that encrypts it; `None` for an unencrypted event
-    /// (2.173 says so by leaving the field out).
+    /// The key version that encrypts it. `None` when X named none: 2.173
+    /// leaves it out of unencrypted events, and every event lacks it unless
+    /// `chat_message_event.fields` asks for it. The decryptor tells the
+    /// difference from the envelope itself.
     pub key_version: Option<&'a str>,
     /// The encoded event's bytes, decoded from Base64.
     pub bytes: &'a [u8],
@@ -102,19 +104,17 @@ impl ChatMessageEvent {
     }
 
     /// The plaintext of the event, opened by `decryptor` with the page's
-    /// key change events. An unencrypted event is its envelope.
+    /// key change events. Every event goes to the decryptor, unencrypted
+    /// ones too: only the envelope says for sure what it holds.
     pub fn decrypt(
         &self,
         decryptor: &dyn Decryptor,
         key_events: &[String],
     ) -> Result<Vec<u8>, EnvelopeError> {
         let bytes = self.envelope()?;
-        let Some(key_version) = self.conversation_key_version.as_deref() else {
-            return Ok(bytes);
-        };
         decryptor.decrypt(&Envelope {
             conversation_id: self.conversation_id.as_deref(),
-            key_version: Some(key_version),
+            key_version: self.conversation_key_version.as_deref(),
             bytes: &bytes,
             key_events,
         })
@@ -235,10 +235,14 @@ mod tests {
         .unwrap()
     }
 
+    /// Reverses encrypted envelopes, given a key; hands others back.
     struct Reverse;
 
     impl Decryptor for Reverse {
         fn decrypt(&self, envelope: &Envelope<'_>) -> Result<Vec<u8>, EnvelopeError> {
+            if envelope.key_version.is_none() {
+                return Ok(envelope.bytes.to_vec());
+            }
             if envelope.key_events.is_empty() {
                 return Err(EnvelopeError::Decrypt("no key".into()));
             }
@@ -257,7 +261,7 @@ mod tests {
     }
 
     #[test]
-    fn only_encrypted_events_reach_the_decryptor() {
+    fn the_decryptor_learns_the_key_version_and_the_key_events() {
         let keys = vec!["k".to_owned()];
         let sealed = event("aGk=", Some("1"));
         assert_eq!(sealed.decrypt(&Reverse, &keys).unwrap(), b"ih");
