@@ -177,15 +177,31 @@ impl Client {
     }
 
     /// Marks a Chat conversation read up to its newest event, unsigned
-    /// (2.173). For a signed read receipt, or an older server that wants
-    /// `seen_until_sequence_id`, build the request with a body of your own:
-    /// `Request::<operations::MarkChatConversationRead>::new(&client, id, body)`.
+    /// (2.173). For a signed read receipt build the request with a body of
+    /// your own: `Request::<operations::MarkChatConversationRead>::new(&client,
+    /// id, body)`; for an older server, see
+    /// [`mark_chat_read_until`](Self::mark_chat_read_until).
     pub fn mark_chat_read(
         &self,
         conversation_id: impl AsRef<str>,
     ) -> Request<operations::MarkChatConversationRead> {
         let id = chat_path_form(conversation_id.as_ref());
         Request::<operations::MarkChatConversationRead>::new(self, id, Default::default())
+    }
+
+    /// Marks a Chat conversation read up to one event, with the 2.167 body
+    /// (`seen_until_sequence_id`) that servers before 2.173 require.
+    pub fn mark_chat_read_until(
+        &self,
+        conversation_id: impl AsRef<str>,
+        sequence_id: impl Into<String>,
+    ) -> Request<operations::MarkChatConversationRead> {
+        let id = chat_path_form(conversation_id.as_ref());
+        let body = types::MarkChatConversationReadRequest {
+            seen_until_sequence_id: Some(sequence_id.into()),
+            ..Default::default()
+        };
+        Request::<operations::MarkChatConversationRead>::new(self, id, body)
     }
 
     /// Marks a Chat conversation unread (2.173).

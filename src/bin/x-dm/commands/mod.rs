@@ -1,6 +1,11 @@
 //! One file per command: its arguments and what it does.
 
+pub mod chat_events;
+pub mod chat_members;
+pub mod chat_requests;
 mod chat_selection;
+pub mod chat_settings;
+pub mod chat_state;
 pub mod conversation;
 pub mod conversations;
 pub mod delete;
