@@ -14,7 +14,7 @@ use x_dm::testing::{DEMO_CONVERSATION, FakeX, TOY_KEY, TOY_MAGIC, toy_seal};
 use x_dm::x::types::{
     ChatConversation, ChatConversationField, ChatMessageEventField, ChatMessageRequestField,
 };
-use x_dm::x::{Decryptor, Envelope, EnvelopeError, operations};
+use x_dm::x::{Decryptor, Envelope, EnvelopeError, Opened, Relation, operations};
 use x_dm::{Client, Error};
 
 /// A group whose admin is the fake's account.
@@ -30,15 +30,30 @@ const JONAS: &str = "1700000000000000004";
 struct ToyDecryptor;
 
 impl Decryptor for ToyDecryptor {
-    fn decrypt(&self, envelope: &Envelope<'_>) -> Result<Vec<u8>, EnvelopeError> {
+    fn decrypt(&self, envelope: &Envelope<'_>) -> Result<Opened, EnvelopeError> {
         if envelope.key_version.is_some() && envelope.key_events.is_empty() {
             return Err(EnvelopeError::Decrypt("no key change events".into()));
         }
-        match envelope.bytes.strip_prefix(TOY_MAGIC) {
-            Some(sealed) => Ok(sealed.iter().map(|b| b ^ TOY_KEY).collect()),
+        let plaintext: Vec<u8> = match envelope.bytes.strip_prefix(TOY_MAGIC) {
+            Some(sealed) => sealed.iter().map(|b| b ^ TOY_KEY).collect(),
             // Not sealed: an unencrypted event is its own plaintext.
-            None => Ok(envelope.bytes.to_vec()),
-        }
+            None => envelope.bytes.to_vec(),
+        };
+        // The fake's edits and deletions say what they act on as
+        // `edit <id> <text>` and `delete <id>`, where X's Thrift events
+        // carry it in their decrypted fields.
+        let text = String::from_utf8_lossy(&plaintext).into_owned();
+        let mut words = text.splitn(3, ' ');
+        let relation = match (words.next(), words.next()) {
+            (Some("edit"), Some(id)) => Some(Relation::Edits(id.to_owned())),
+            (Some("delete"), Some(id)) => Some(Relation::Deletes(id.to_owned())),
+            _ => None,
+        };
+        let opened = Opened::new(plaintext);
+        Ok(match relation {
+            Some(relation) => opened.with_relation(relation),
+            None => opened,
+        })
     }
 }
 
@@ -120,7 +135,7 @@ async fn a_walk_of_events_yields_plaintext_through_the_decryptor() {
         .unwrap();
     let texts: Vec<String> = opened
         .iter()
-        .map(|d| String::from_utf8(d.plaintext.as_ref().unwrap().clone()).unwrap())
+        .map(|d| String::from_utf8(d.plaintext().unwrap().to_vec()).unwrap())
         .collect();
     assert_eq!(texts, expected);
     assert_eq!(fake.requests(), expected.len().div_ceil(25));
@@ -139,6 +154,38 @@ async fn a_walk_of_events_yields_plaintext_through_the_decryptor() {
     assert_eq!(first.is_trusted, Some(true));
     assert_eq!(first.previous_event_id(), opened[1].event.event_id());
     assert!(!String::from_utf8_lossy(&first.envelope().unwrap()).contains(&texts[0]));
+}
+
+#[tokio::test]
+async fn edits_and_deletions_are_reachable_from_the_message_they_act_on() {
+    let fake = FakeX::start().await.unwrap();
+    let client = client(&fake);
+    let group = "g1690000000000000005";
+    let walk: Vec<_> = client
+        .chat_events(group)
+        .max_results(2)
+        .fields(all_event_fields())
+        .decrypted(Arc::new(ToyDecryptor))
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = walk.iter().map(|d| d.event.event_id().unwrap()).collect();
+    let digits: u64 = group[1..].parse().unwrap();
+    let id = |n: u64| (digits + n).to_string();
+    assert_eq!(ids, [id(100), id(99), id(98), id(97), id(96)]);
+    let relation = |at: usize| walk[at].opened.as_ref().unwrap().relation.clone();
+    assert_eq!(relation(0), Some(Relation::Edits(id(98))));
+    assert_eq!(relation(1), Some(Relation::Deletes(id(97))));
+    // Across pages: the edit and the deletion came on the page before.
+    assert_eq!(walk[2].edited_by, [id(100)]);
+    assert_eq!(walk[3].deleted_by.as_deref(), Some(id(99).as_str()));
+    assert!(walk[0].edited_by.is_empty() && walk[0].deleted_by.is_none());
+    // An edit of a message the walk never reaches is kept, and marked.
+    assert_eq!(relation(4), Some(Relation::Edits(id(1))));
+    assert_eq!(
+        walk[4].plaintext().map(<[u8]>::len),
+        Some(format!("edit {} a message older than X keeps", id(1)).len())
+    );
 }
 
 #[tokio::test]
@@ -171,7 +218,10 @@ async fn a_sent_message_comes_back_as_the_newest_event_exactly_as_sent() {
     // The send named no key version; the envelope still opens as the toy
     // seal it is.
     assert!(!newest.is_encrypted());
-    assert_eq!(newest.decrypt(&ToyDecryptor, &[]).unwrap(), b"hello, chat");
+    assert_eq!(
+        newest.decrypt(&ToyDecryptor, &[]).unwrap().plaintext,
+        b"hello, chat"
+    );
     let state = conversation(&client, DEMO_CONVERSATION).await;
     assert_eq!(state.newest_event_id, newest.id);
 

@@ -1200,6 +1200,10 @@ fn chat_state(conversations: &[Conversation]) -> ChatState {
             chat::sealed_events(&conversation_id_of(conversation), &messages),
         );
     }
+    // Groups only Chat has: five events, newest first, of which one edits
+    // and one deletes an earlier message, and the oldest edits one the
+    // conversation no longer holds. Their toy plaintexts say so:
+    // `edit <id> <text>`, `delete <id>`.
     for conversation in &state.conversations {
         let id = conversation
             .get("id")
@@ -1228,11 +1232,17 @@ fn chat_state(conversations: &[Conversation]) -> ChatState {
                     .get(n as usize % members.len().max(1))
                     .cloned()
                     .unwrap_or_default();
+                let text = match n {
+                    0 => format!("edit {} group message 3, edited", digits + 98),
+                    1 => format!("delete {}", digits + 97),
+                    4 => format!("edit {} a message older than X keeps", digits + 1),
+                    _ => format!("group message {}", 5 - n),
+                };
                 (
                     (digits + 100 - n).to_string(),
                     sender,
                     created.clone(),
-                    format!("group message {}", 5 - n),
+                    text,
                 )
             })
             .collect();

@@ -9,6 +9,7 @@
 //! [`Decryptor`] of the caller's (X's XDK behind a small adapter, or their
 //! own key store) turns envelopes into plaintext.
 
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use base64::Engine;
@@ -53,11 +54,56 @@ pub struct Envelope<'a> {
     pub key_events: &'a [String],
 }
 
+/// What an event does to an earlier message, as its decrypted contents say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Relation {
+    /// It edits the message with this id.
+    Edits(String),
+    /// It deletes the message with this id.
+    Deletes(String),
+}
+
+/// An opened envelope: its plaintext and, for an edit or a deletion, the
+/// message it acts on (which only the decrypted contents say).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Opened {
+    /// The decrypted contents.
+    pub plaintext: Vec<u8>,
+    /// What the event does to an earlier message, if anything.
+    pub relation: Option<Relation>,
+}
+
+impl Opened {
+    /// Contents that act on no earlier message.
+    pub fn new(plaintext: impl Into<Vec<u8>>) -> Self {
+        Self {
+            plaintext: plaintext.into(),
+            relation: None,
+        }
+    }
+
+    /// These contents, as an event that does `relation`.
+    #[must_use]
+    pub fn with_relation(mut self, relation: Relation) -> Self {
+        self.relation = Some(relation);
+        self
+    }
+}
+
+impl From<Vec<u8>> for Opened {
+    fn from(plaintext: Vec<u8>) -> Self {
+        Self::new(plaintext)
+    }
+}
+
 /// Opens Chat envelopes: X's Chat XDK behind an adapter, or a key store of
 /// the caller's. Plugged into [`DecryptedEvents`] streams.
 pub trait Decryptor: Send + Sync {
-    /// The plaintext of one envelope.
-    fn decrypt(&self, envelope: &Envelope<'_>) -> Result<Vec<u8>, EnvelopeError>;
+    /// The contents of one envelope, and what it does to an earlier
+    /// message when it is an edit or a deletion.
+    fn decrypt(&self, envelope: &Envelope<'_>) -> Result<Opened, EnvelopeError>;
 }
 
 /// Base64 as X writes it in Chat; some payloads use the URL-safe alphabet.
@@ -103,14 +149,14 @@ impl ChatMessageEvent {
             .map(|at| at.timestamp_millis())
     }
 
-    /// The plaintext of the event, opened by `decryptor` with the page's
-    /// key change events. Every event goes to the decryptor, unencrypted
-    /// ones too: only the envelope says for sure what it holds.
+    /// The event opened by `decryptor` with the page's key change events.
+    /// Every event goes to the decryptor, unencrypted ones too: only the
+    /// envelope says for sure what it holds.
     pub fn decrypt(
         &self,
         decryptor: &dyn Decryptor,
         key_events: &[String],
-    ) -> Result<Vec<u8>, EnvelopeError> {
+    ) -> Result<Opened, EnvelopeError> {
         let bytes = self.envelope()?;
         decryptor.decrypt(&Envelope {
             conversation_id: self.conversation_id.as_deref(),
@@ -184,15 +230,92 @@ impl<T> Page<T> {
     }
 }
 
-/// One Chat event with what its decryptor made of it.
+/// One Chat event with what its decryptor made of it, and the later
+/// events of the walk that edit or delete it.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Decrypted {
     /// The event as X sent it: envelope, signature, token and all.
     pub event: ChatMessageEvent,
-    /// Its plaintext, or why it could not be opened. Failing to open one
-    /// event does not end the walk.
-    pub plaintext: Result<Vec<u8>, EnvelopeError>,
+    /// Its contents, or why it could not be opened. Failing to open one
+    /// event does not end the walk. An edit or deletion says so in
+    /// `relation`, and is kept whether or not the walk reaches the message
+    /// it acts on.
+    pub opened: Result<Opened, EnvelopeError>,
+    /// The ids of the events of this walk, seen before it (a walk goes
+    /// newest first), that edit it, newest first.
+    pub edited_by: Vec<String>,
+    /// The id of the event of this walk, seen before it, that deleted it.
+    pub deleted_by: Option<String>,
+}
+
+impl Decrypted {
+    /// The contents, when the event could be opened.
+    pub fn plaintext(&self) -> Option<&[u8]> {
+        self.opened
+            .as_ref()
+            .ok()
+            .map(|opened| opened.plaintext.as_slice())
+    }
+}
+
+/// How many edited or deleted message ids a walk remembers until it meets
+/// the message: enough for any conversation's run of edits, and a bound on
+/// a long walk's memory.
+pub const RELATIONS_REMEMBERED: usize = 10_000;
+
+/// The edits and deletions a walk has seen, by the id they act on.
+#[derive(Default)]
+struct Relations {
+    edits: HashMap<String, Vec<String>>,
+    deletions: HashMap<String, String>,
+    order: VecDeque<String>,
+}
+
+impl Relations {
+    fn remember(&mut self, event: &str, relation: &Relation) {
+        let target = match relation {
+            Relation::Edits(target) => {
+                self.edits
+                    .entry(target.clone())
+                    .or_default()
+                    .push(event.to_owned());
+                target
+            }
+            Relation::Deletes(target) => {
+                self.deletions.insert(target.clone(), event.to_owned());
+                target
+            }
+        };
+        self.order.push_back(target.clone());
+        while self.order.len() > RELATIONS_REMEMBERED {
+            if let Some(oldest) = self.order.pop_front() {
+                self.edits.remove(&oldest);
+                self.deletions.remove(&oldest);
+            }
+        }
+    }
+
+    fn open(
+        &mut self,
+        event: ChatMessageEvent,
+        opened: Result<Opened, EnvelopeError>,
+    ) -> Decrypted {
+        let id = event.event_id().unwrap_or_default().to_owned();
+        if let Ok(Opened {
+            relation: Some(relation),
+            ..
+        }) = &opened
+        {
+            self.remember(&id, relation);
+        }
+        Decrypted {
+            edited_by: self.edits.remove(&id).unwrap_or_default(),
+            deleted_by: self.deletions.remove(&id),
+            event,
+            opened,
+        }
+    }
 }
 
 /// A walk of a conversation's events, each opened by a [`Decryptor`].
@@ -203,16 +326,16 @@ impl Request<GetChatConversationEvents> {
     /// `decryptor` opens it with the key change events of its page. The
     /// stream owns what it needs and can be spawned.
     pub fn decrypted(self, decryptor: Arc<dyn Decryptor>) -> DecryptedEvents {
+        let mut relations = Relations::default();
         self.pages()
             .map_ok(move |page| {
                 let key_events = page.meta().conversation_key_events.clone();
-                let decryptor = Arc::clone(&decryptor);
                 let opened: Vec<Result<Decrypted, Error>> = page
                     .into_items()
                     .into_iter()
                     .map(|event| {
-                        let plaintext = event.decrypt(decryptor.as_ref(), &key_events);
-                        Ok(Decrypted { event, plaintext })
+                        let opened = event.decrypt(decryptor.as_ref(), &key_events);
+                        Ok(relations.open(event, opened))
                     })
                     .collect();
                 stream::iter(opened)
@@ -239,14 +362,20 @@ mod tests {
     struct Reverse;
 
     impl Decryptor for Reverse {
-        fn decrypt(&self, envelope: &Envelope<'_>) -> Result<Vec<u8>, EnvelopeError> {
+        fn decrypt(&self, envelope: &Envelope<'_>) -> Result<Opened, EnvelopeError> {
             if envelope.key_version.is_none() {
-                return Ok(envelope.bytes.to_vec());
+                return Ok(envelope.bytes.to_vec().into());
             }
             if envelope.key_events.is_empty() {
                 return Err(EnvelopeError::Decrypt("no key".into()));
             }
-            Ok(envelope.bytes.iter().rev().copied().collect())
+            Ok(envelope
+                .bytes
+                .iter()
+                .rev()
+                .copied()
+                .collect::<Vec<u8>>()
+                .into())
         }
     }
 
@@ -264,10 +393,10 @@ mod tests {
     fn the_decryptor_learns_the_key_version_and_the_key_events() {
         let keys = vec!["k".to_owned()];
         let sealed = event("aGk=", Some("1"));
-        assert_eq!(sealed.decrypt(&Reverse, &keys).unwrap(), b"ih");
+        assert_eq!(sealed.decrypt(&Reverse, &keys).unwrap().plaintext, b"ih");
         assert!(sealed.decrypt(&Reverse, &[]).is_err());
         let plain = event("aGk=", None);
-        assert_eq!(plain.decrypt(&Reverse, &[]).unwrap(), b"hi");
+        assert_eq!(plain.decrypt(&Reverse, &[]).unwrap().plaintext, b"hi");
     }
 
     #[test]
@@ -294,5 +423,46 @@ mod tests {
             (new.event_id(), new.previous_event_id(), new.created_at_ms()),
             (Some("9"), Some("8"), Some(1_760_616_000_000))
         );
+    }
+
+    #[test]
+    fn edits_and_deletions_reach_the_message_they_act_on() {
+        let mut relations = Relations::default();
+        let open = |relation: Option<Relation>| {
+            let opened = Opened::new(b"x".to_vec());
+            Ok(match relation {
+                Some(relation) => opened.with_relation(relation),
+                None => opened,
+            })
+        };
+        let with_id = |id: &str| event(id, None).with_id(id);
+        let edit = relations.open(with_id("9"), open(Some(Relation::Edits("5".into()))));
+        let second = relations.open(with_id("8"), open(Some(Relation::Edits("5".into()))));
+        let delete = relations.open(with_id("7"), open(Some(Relation::Deletes("6".into()))));
+        assert!(
+            edit.edited_by.is_empty() && second.edited_by.is_empty() && delete.deleted_by.is_none()
+        );
+        let deleted = relations.open(with_id("6"), open(None));
+        assert_eq!(deleted.deleted_by.as_deref(), Some("7"));
+        let original = relations.open(with_id("5"), open(None));
+        assert_eq!(original.edited_by, ["9", "8"]);
+        assert!(relations.edits.is_empty() && relations.deletions.is_empty());
+    }
+
+    #[test]
+    fn a_walk_forgets_the_oldest_relations_past_its_bound() {
+        let mut relations = Relations::default();
+        for n in 0..=RELATIONS_REMEMBERED {
+            relations.remember(&format!("e{n}"), &Relation::Edits(format!("m{n}")));
+        }
+        assert_eq!(relations.edits.len(), RELATIONS_REMEMBERED);
+        assert!(!relations.edits.contains_key("m0"));
+    }
+
+    impl ChatMessageEvent {
+        fn with_id(mut self, id: &str) -> Self {
+            self.id = Some(id.to_owned());
+            self
+        }
     }
 }

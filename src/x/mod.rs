@@ -10,7 +10,10 @@ mod join;
 pub mod normalize;
 mod page;
 
-pub use chat::{Decrypted, DecryptedEvents, Decryptor, Envelope, EnvelopeError};
+pub use chat::{
+    Decrypted, DecryptedEvents, Decryptor, Envelope, EnvelopeError, Opened, RELATIONS_REMEMBERED,
+    Relation,
+};
 pub use client::{Client, ClientBuilder};
 pub use generated::{OPERATIONS, operations, params, types};
 // What `x_dm::x` held when it was the generated module, under the same
