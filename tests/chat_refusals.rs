@@ -279,3 +279,37 @@ async fn bodies_that_break_their_rules_are_refused_naming_the_json_path() {
     );
     mock.assert_calls(0);
 }
+
+#[tokio::test]
+async fn a_change_that_sets_nothing_is_refused_naming_what_it_may_set() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|_, then| {
+        then.status(200).body("{}");
+    });
+    let c = x_facade(&server);
+    refused!(
+        Request::<operations::UpdateChatSettings>::new(&c, typed(json!({}))),
+        "$",
+        "at least one of: allow_dms_from"
+    );
+    refused!(
+        Request::<operations::UpdateChatSettings>::new(&c, typed(json!({"av_settings": {}}))),
+        "$.av_settings",
+        "at least one of: has_av_calls_enabled"
+    );
+    refused!(
+        Request::<operations::UpdateChatConversationScreenCapture>::new(&c, "g1", typed(json!({}))),
+        "$",
+        "at least one of: blocking, detection"
+    );
+    let signed_only = json!({"action_signatures": [{
+        "message_id": "m", "encoded_message_event_detail": "ZA==",
+        "message_event_signature": {"signature": "c2ln", "public_key_version": "1", "signature_version": "1"}
+    }]});
+    refused!(
+        Request::<operations::UpdateChatGroupAdminSettings>::new(&c, "g1", typed(signed_only)),
+        "$",
+        "at least one of: add_member"
+    );
+    mock.assert_calls(0);
+}

@@ -64,6 +64,7 @@ fn rule(rule: &Rule) -> TokenStream {
             quote!(crate::engine::Rule::MaxItems(#n))
         }
         Rule::OneOf(values) => quote!(crate::engine::Rule::OneOf(&[#(#values),*])),
+        Rule::AnyOf(names) => quote!(crate::engine::Rule::AnyOf(&[#(#names),*])),
     }
 }
 

@@ -16,7 +16,10 @@
 //! - `x-idempotent` on an operation: overrides what its method implies;
 //! - `x-legacy` on a parameter (`true`: the latest documented version no
 //!   longer has it) or on an enum schema (the values it no longer lists):
-//!   what older servers take and a strict server refuses.
+//!   what older servers take and a strict server refuses;
+//! - `x-required-any` on a body's object schema: fields at least one of
+//!   which must be set (X's `anyOf` of `required` lists, which the
+//!   generated types could not carry).
 
 use heck::ToSnakeCase;
 use serde_json::{Map, Value};

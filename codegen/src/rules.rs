@@ -30,6 +30,8 @@ pub enum Rule {
     MaxItems(u64),
     /// `enum` of a value, or of each item of an array.
     OneOf(Vec<String>),
+    /// `x-required-any` of an object: at least one of these fields is set.
+    AnyOf(Vec<String>),
 }
 
 /// Keywords that no check implements yet.
@@ -137,9 +139,27 @@ fn walk(
     if let Some(items) = object.get("items") {
         resolved.insert("items".into(), doc.resolve(items)?.clone());
     }
-    let rules = of(&resolved).map_err(|e| format!("body `{path}`: {e}"))?;
+    let mut rules = of(&resolved).map_err(|e| format!("body `{path}`: {e}"))?;
+    if let Some(names) = object.get("x-required-any") {
+        let names = names
+            .as_array()
+            .ok_or_else(|| format!("body `{path}`: `x-required-any` is not a list"))?;
+        rules.push(Rule::AnyOf(
+            names
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        ));
+    }
     let secret = object.get("format").and_then(Value::as_str) == Some("password");
-    if !path.is_empty() && (required || secret || !rules.is_empty()) {
+    // The body itself (the empty path) has a place only for a rule of its own.
+    let placed = if path.is_empty() {
+        !rules.is_empty()
+    } else {
+        required || secret || !rules.is_empty()
+    };
+    if placed {
         out.push(BodyRule {
             path: path.to_owned(),
             required,
@@ -271,6 +291,46 @@ components:
                 ("text", true, 2),
                 ("attachments", false, 1),
                 ("attachments[].media_id", true, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn required_any_becomes_a_rule_of_its_object_the_body_itself_included() {
+        let doc = Document::from_yaml(
+            r##"
+openapi: 3.0.3
+paths: {}
+components:
+  schemas:
+    Settings:
+      type: object
+      x-required-any: [a, av]
+      properties:
+        a: { type: string }
+        av: { $ref: "#/components/schemas/Av" }
+    Av:
+      type: object
+      x-required-any: [on]
+      properties:
+        on: { type: boolean }
+"##,
+        )
+        .unwrap();
+        let got = of_body(
+            &doc,
+            &serde_json::json!({"$ref": "#/components/schemas/Settings"}),
+        )
+        .unwrap();
+        let places: Vec<_> = got
+            .iter()
+            .map(|r| (r.path.as_str(), r.rules.clone()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                ("", vec![Rule::AnyOf(vec!["a".into(), "av".into()])]),
+                ("av", vec![Rule::AnyOf(vec!["on".into()])]),
             ]
         );
     }

@@ -32,6 +32,9 @@ pub enum Rule {
     MaxItems(usize),
     /// `enum` of a value, or of each item of an array.
     OneOf(&'static [&'static str]),
+    /// An object that must set at least one of these fields
+    /// (`x-required-any`).
+    AnyOf(&'static [&'static str]),
 }
 
 /// A parameter of an operation and its rules.

@@ -137,7 +137,11 @@ pub fn check_body(operation: &Operation, body: Option<&Value>) -> Result<(), Inv
         return Ok(());
     };
     for rule in spec.rules {
-        let segments: Vec<&str> = rule.path.split('.').collect();
+        // The empty path is the body itself.
+        let segments: Vec<&str> = match rule.path {
+            "" => Vec::new(),
+            path => path.split('.').collect(),
+        };
         visit(
             body,
             &segments,
@@ -208,6 +212,9 @@ fn check_json(at: String, place: &BodyRule, value: &Value) -> Result<(), Invalid
             (Rule::OneOf(allowed), Value::Array(items)) => items
                 .iter()
                 .any(|item| item.as_str().is_none_or(|s| !allowed.contains(&s))),
+            (Rule::AnyOf(names), Value::Object(fields)) => !names
+                .iter()
+                .any(|name| fields.get(*name).is_some_and(|v| !v.is_null())),
             _ => false,
         };
         if broken {
@@ -299,6 +306,8 @@ fn check_rules(
             Rule::MaxItems(n) => items.len() > n,
             Rule::OneOf(allowed) if is_list => items.iter().any(|item| !allowed.contains(item)),
             Rule::OneOf(allowed) => !allowed.contains(&value),
+            // Only objects, which no parameter is, set fields.
+            Rule::AnyOf(_) => false,
         };
         if broken {
             let shown = (!param.secret).then(|| value.to_owned());
@@ -348,6 +357,7 @@ fn describe(rule: &Rule) -> String {
         Rule::MinItems(n) => format!("must list at least {n} value(s)"),
         Rule::MaxItems(n) => format!("must list at most {n} value(s)"),
         Rule::OneOf(allowed) => format!("must be one of: {}", allowed.join(", ")),
+        Rule::AnyOf(names) => format!("must set at least one of: {}", names.join(", ")),
     }
 }
 

@@ -186,9 +186,6 @@ fn admin_settings(shared: &Shared, call: &Call) -> Response {
     if let Some(object) = change.as_object_mut() {
         object.remove("action_signatures");
     }
-    if change.as_object().is_none_or(serde_json::Map::is_empty) {
-        return refuse_field(call, "add_member", None, "or another setting is required");
-    }
     let data = shared.store.snapshot();
     if !data.chat().is_admin(&id, data.account_id()) {
         return admins_only(&id);
