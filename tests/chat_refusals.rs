@@ -163,6 +163,17 @@ async fn query_values_outside_their_rules_are_refused() {
         "at most 100"
     );
     refused!(c.public_keys(Vec::<String>::new()), "ids", "");
+    // A list's items are checked one by one against their pattern.
+    refused!(
+        c.public_keys(["1234567890", "@theo"]),
+        "ids",
+        "^[0-9]{1,19}$"
+    );
+    refused!(
+        c.conversations().participant_ids(["12", "ada"]),
+        "participant_ids",
+        "^[0-9]{1,19}$"
+    );
     mock.assert_calls(0);
 }
 

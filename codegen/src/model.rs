@@ -323,7 +323,16 @@ fn param(doc: &Document, raw: &Value) -> Result<Param, String> {
         },
         _ => Kind::String,
     };
-    let rules = rules::of(&schema).map_err(|e| format!("`{name}`: {e}"))?;
+    let mut rules = rules::of(&schema).map_err(|e| format!("`{name}`: {e}"))?;
+    // A list goes out as one comma-separated value; its items' pattern is
+    // checked item by item.
+    if let Some(pattern) = schema
+        .get("items")
+        .and_then(|items| items.get("pattern"))
+        .and_then(Value::as_str)
+    {
+        rules.push(Rule::Pattern(pattern.to_owned()));
+    }
     let legacy_values = schema
         .get("items")
         .and_then(|items| items.get("x-legacy"))

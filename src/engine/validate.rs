@@ -301,6 +301,9 @@ fn check_rules(
             },
             Rule::MinLength(n) => value.chars().count() < n,
             Rule::MaxLength(n) => value.chars().count() > n,
+            Rule::Pattern(pattern) if is_list => {
+                items.iter().any(|item| !matches_pattern(pattern, item))
+            }
             Rule::Pattern(pattern) => !matches_pattern(pattern, value),
             Rule::MinItems(n) => items.len() < n,
             Rule::MaxItems(n) => items.len() > n,
