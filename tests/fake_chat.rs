@@ -378,6 +378,75 @@ async fn read_state_mute_archive_ttl_and_screen_capture_round_trip() {
 }
 
 #[tokio::test]
+async fn the_inbox_filters_by_kind_participants_and_latest_message_time() {
+    let fake = FakeX::start().await.unwrap();
+    let client = client(&fake);
+    let data = fake.dataset();
+    let ids = |page: &x_dm::Page<ChatConversation>| -> Vec<String> {
+        page.items().iter().map(|c| c.id.clone()).collect()
+    };
+    let groups = client.conversations().kind("group").send().await.unwrap();
+    assert!(groups.items().iter().all(|c| c.id.starts_with('g')));
+    assert!(!groups.items().is_empty());
+    let ada = "1582103724607971328";
+    let with_ada = client
+        .conversations()
+        .participant_ids([ada])
+        .send()
+        .await
+        .unwrap();
+    assert!(!with_ada.items().is_empty());
+    for id in ids(&with_ada) {
+        let conversation = data
+            .chat_conversations()
+            .iter()
+            .find(|c| c["id"] == id.as_str())
+            .unwrap();
+        assert!(
+            conversation["participant_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p == ada)
+        );
+    }
+    let latest = |id: &str| {
+        data.chat_events(id).unwrap()[0]["created_at"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let demo_latest = latest(DEMO_CONVERSATION);
+    let since = client
+        .conversations()
+        .start_time(demo_latest.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(ids(&since).contains(&DEMO_CONVERSATION.to_owned()));
+    for id in ids(&since) {
+        assert!(latest(&id) >= demo_latest, "{id}");
+    }
+    let before = client
+        .conversations()
+        .end_time(demo_latest.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(!ids(&before).contains(&DEMO_CONVERSATION.to_owned()));
+    // Each conversation with a message is on exactly one side of the bound.
+    let dated = data
+        .chat_conversations()
+        .iter()
+        .filter(|c| {
+            data.chat_events(c["id"].as_str().unwrap())
+                .is_some_and(|e| !e.is_empty())
+        })
+        .count();
+    assert_eq!(ids(&since).len() + ids(&before).len(), dated);
+}
+
+#[tokio::test]
 async fn membership_admins_and_their_requests_round_trip() {
     let fake = FakeX::start().await.unwrap();
     let client = client(&fake);

@@ -1,7 +1,7 @@
 //! `getChatConversations`: the inbox, 200 conversations a page by default
 //! (2.173), with the requested fields, their members expanded into users,
-//! and the 2.173 filters on kind, read, archived and muted state and
-//! participants.
+//! and the 2.173 filters on kind, read, archived and muted state,
+//! participants and the time of the latest message.
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -104,6 +104,32 @@ fn wanted(data: &Dataset, conversation: &Value, call: &Call) -> bool {
             .iter()
             .all(|id| participants.contains(id))
         && query.as_deref().is_none_or(matches_query)
+        && in_window(data, conversation, call)
+}
+
+/// Whether the conversation's latest message falls in `[start_time,
+/// end_time)`, as X reads the two; a bound that does not parse as ISO 8601
+/// keeps nothing out.
+fn in_window(data: &Dataset, conversation: &Value, call: &Call) -> bool {
+    let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).ok();
+    let id = conversation
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let latest = data
+        .chat_events(id)
+        .and_then(|events| events.first())
+        .and_then(|event| event.get("created_at"))
+        .and_then(Value::as_str)
+        .and_then(at);
+    let start = call.value(params::START_TIME).and_then(at);
+    let end = call.value(params::END_TIME).and_then(at);
+    match latest {
+        Some(latest) => {
+            start.is_none_or(|start| latest >= start) && end.is_none_or(|end| latest < end)
+        }
+        None => start.is_none() && end.is_none(),
+    }
 }
 
 /// Chat conversations as a call selects them, and the users its expansions
