@@ -648,6 +648,13 @@ async fn invites_join_requests_and_new_groups_round_trip() {
         .await
         .unwrap();
     assert!(conversation(&client, MY_GROUP).await.invite.is_none());
+    // Without a link of the client's, X makes one.
+    let made =
+        Request::<operations::EnableChatGroupInvite>::new(&client, MY_GROUP, Default::default())
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(made.items()[0].token.as_deref(), Some("0000000003"));
 
     Request::<operations::UpdateChatGroupAdminSettings>::new(
         &client,

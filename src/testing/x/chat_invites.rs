@@ -117,11 +117,13 @@ fn enable(shared: &Shared, call: &Call) -> Response {
                 "is required with action_signatures",
             );
         }
-        // X builds a link of its own; the fake's token is the write count.
-        None => format!(
-            "https://x.com/i/chat/group_join/{id}/{:0>10}",
-            data.chat().conversations.len()
-        ),
+        // X builds a link of its own; the fake's token is the group id's
+        // last ten digits.
+        None => {
+            let digits = id.trim_start_matches('g');
+            let tail = &digits[digits.len().saturating_sub(10)..];
+            format!("https://x.com/i/chat/group_join/{id}/{tail:0>10}")
+        }
     };
     let token = url.rsplit('/').next().unwrap_or_default().to_owned();
     let preview = shared.store.write(|data| {
