@@ -589,6 +589,52 @@ async fn membership_admins_and_their_requests_round_trip() {
 }
 
 #[tokio::test]
+async fn a_rejected_admin_request_is_gone_and_a_new_key_reaches_the_event_pages() {
+    let fake = FakeX::start().await.unwrap();
+    let client = client(&fake);
+    Request::<operations::RejectChatGroupAdminRequest>::new(
+        &client,
+        MY_GROUP,
+        PRIYA,
+        Default::default(),
+    )
+    .send()
+    .await
+    .unwrap();
+    let requests = Request::<operations::GetChatGroupAdminRequests>::new(&client, MY_GROUP)
+        .send()
+        .await
+        .unwrap();
+    assert!(requests.items().is_empty());
+    assert!(
+        !conversation(&client, MY_GROUP)
+            .await
+            .admin_ids
+            .iter()
+            .any(|a| a == PRIYA)
+    );
+
+    let before = client.chat_events(DEMO_CONVERSATION).send().await.unwrap();
+    let rotation = toy_seal(b"key rotation 2");
+    let added = Request::<operations::AddConversationKeys>::new(
+        &client,
+        "9876543210",
+        typed(json!({ "conversation_key_version": "2", "conversation_participant_keys": [], "base64_encoded_key_rotation": rotation })),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(
+        added.items()[0].conversation_id.as_deref(),
+        Some(DEMO_CONVERSATION)
+    );
+    let after = client.chat_events(DEMO_CONVERSATION).send().await.unwrap();
+    let mut expected = before.meta().conversation_key_events.clone();
+    expected.push(rotation);
+    assert_eq!(after.meta().conversation_key_events, expected);
+}
+
+#[tokio::test]
 async fn invites_join_requests_and_new_groups_round_trip() {
     let fake = FakeX::start().await.unwrap();
     let client = client(&fake);
