@@ -10,7 +10,7 @@ use futures::TryStreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use x_dm::engine::{Multipart, Request};
-use x_dm::testing::{DEMO_CONVERSATION, FakeX, TOY_KEY, TOY_MAGIC, toy_seal};
+use x_dm::testing::{DEMO_CONVERSATION, FakeConfig, FakeX, TOY_KEY, TOY_MAGIC, toy_seal};
 use x_dm::x::types::{
     ChatConversation, ChatConversationField, ChatMessageEventField, ChatMessageRequestField,
 };
@@ -933,4 +933,48 @@ async fn settings_keys_blocks_and_media_round_trip() {
         .unwrap();
     assert_eq!(download.bytes.to_vec(), sealed);
     assert_eq!(STANDARD.encode(&download.bytes), STANDARD.encode(&sealed));
+}
+
+#[tokio::test]
+async fn fields_2_173_dropped_are_taken_by_default_and_refused_by_a_strict_server() {
+    let lenient = FakeX::start().await.unwrap();
+    let strict = FakeX::start_with(FakeConfig::default().strict())
+        .await
+        .unwrap();
+    let events = lenient.dataset().chat_events(DEMO_CONVERSATION).unwrap()[1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for fake in [&lenient, &strict] {
+        let client = client(fake);
+        let read = client
+            .mark_chat_read_until(DEMO_CONVERSATION, &events)
+            .send()
+            .await;
+        let key = Request::<operations::AddUserPublicKey>::new(
+            &client,
+            ME,
+            typed(json!({ "public_key": { "public_key": "cHVi" }, "version": "7" })),
+        )
+        .send()
+        .await;
+        if std::ptr::eq(fake, &strict) {
+            assert_eq!(status(&read.unwrap_err()), 400);
+            assert_eq!(status(&key.unwrap_err()), 400);
+            // The 2.173 forms are fine.
+            client
+                .mark_chat_read(DEMO_CONVERSATION)
+                .send()
+                .await
+                .unwrap();
+        } else {
+            read.unwrap();
+            assert_eq!(
+                key.unwrap().items()[0].public_key_version.as_deref(),
+                Some("7")
+            );
+            let state = conversation(&client, DEMO_CONVERSATION).await;
+            assert_eq!(state.last_read_event_id.as_deref(), Some(events.as_str()));
+        }
+    }
 }

@@ -97,9 +97,9 @@ fn param(param: &Param) -> TokenStream {
 fn body(body: &Body) -> TokenStream {
     let content_type = &body.content_type;
     let required = body.required;
-    let rules = body.rules.iter().map(|BodyRule { path, required, secret, rules }| {
+    let rules = body.rules.iter().map(|BodyRule { path, required, secret, rules, legacy }| {
         let rules = rules.iter().map(rule);
-        quote!(crate::engine::BodyRule { path: #path, required: #required, secret: #secret, rules: &[#(#rules),*] })
+        quote!(crate::engine::BodyRule { path: #path, required: #required, secret: #secret, rules: &[#(#rules),*], legacy: #legacy })
     });
     quote! {
         ::core::option::Option::Some(crate::engine::Body {

@@ -14,8 +14,9 @@
 //! - `x-output` on an operation: the facade type its response becomes, when
 //!   it is not the API's page of the `data` items;
 //! - `x-idempotent` on an operation: overrides what its method implies;
-//! - `x-legacy` on a parameter (`true`: the latest documented version no
-//!   longer has it) or on an enum schema (the values it no longer lists):
+//! - `x-legacy` on a parameter or a body property (`true`: the latest
+//!   documented version no longer has it) or on an enum schema (the values
+//!   it no longer lists):
 //!   what older servers take and a strict server refuses;
 //! - `x-required-any` on a body's object schema: fields at least one of
 //!   which must be set (X's `anyOf` of `required` lists, which the
@@ -117,6 +118,8 @@ pub struct BodyRule {
     pub secret: bool,
     /// What its value must satisfy.
     pub rules: Vec<Rule>,
+    /// `x-legacy: true`: the latest documented version no longer has it.
+    pub legacy: bool,
 }
 
 /// How an operation's pages lead on, from `x-pagination`.

@@ -153,11 +153,12 @@ fn walk(
         ));
     }
     let secret = object.get("format").and_then(Value::as_str) == Some("password");
+    let legacy = object.get("x-legacy").and_then(Value::as_bool) == Some(true);
     // The body itself (the empty path) has a place only for a rule of its own.
     let placed = if path.is_empty() {
         !rules.is_empty()
     } else {
-        required || secret || !rules.is_empty()
+        required || secret || legacy || !rules.is_empty()
     };
     if placed {
         out.push(BodyRule {
@@ -165,6 +166,7 @@ fn walk(
             required,
             secret,
             rules,
+            legacy,
         });
     }
     let needed: Vec<&str> = object

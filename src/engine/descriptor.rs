@@ -86,6 +86,9 @@ pub struct BodyRule {
     pub secret: bool,
     /// What its value must satisfy.
     pub rules: &'static [Rule],
+    /// The latest documented version no longer has it (`x-legacy`): older
+    /// servers take it, a strict one refuses it.
+    pub legacy: bool,
 }
 
 /// A request body.
