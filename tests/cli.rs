@@ -991,3 +991,136 @@ async fn after_a_dropped_send_a_recent_event_with_the_same_text_is_reported_foun
             .starts_with("/2/dm_conversations/with/9876543210/dm_events?")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_events_writes_every_envelope_as_sent_and_resumes_from_a_checkpoint() {
+    let fake = FakeX::start().await.unwrap();
+    let dir = temp_dir("chat-events");
+    let out = dir.join("chat.jsonl");
+    let checkpoint = dir.join("chat.checkpoint");
+    let mut command = against(&fake);
+    command.args(["--format", "jsonl", "-o"]).arg(&out).args([
+        "chat",
+        "events",
+        "1234567890:9876543210",
+        "--all",
+        "--max-results",
+        "7",
+        "--checkpoint",
+    ]);
+    command.arg(&checkpoint);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    let expected = fake
+        .dataset()
+        .chat_events(DEMO_CONVERSATION)
+        .unwrap()
+        .to_vec();
+    let written = lines(&out);
+    assert_eq!(written, expected, "every field of every envelope, as sent");
+    assert_eq!(fake.requests(), expected.len().div_ceil(7));
+
+    // Run again: the checkpoint says the walk is complete; nothing repeats.
+    let mut command = against(&fake);
+    command.args(["--format", "jsonl", "-o"]).arg(&out).args([
+        "chat",
+        "events",
+        "1234567890:9876543210",
+        "--all",
+        "--max-results",
+        "7",
+        "--checkpoint",
+    ]);
+    command.arg(&checkpoint);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(lines(&out), expected);
+
+    let mut command = against(&fake);
+    command.args(["chat", "events", "g12x"]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_commands_change_the_fake_and_print_x_answers() {
+    let fake = FakeX::start().await.unwrap();
+    let answer = |args: &[&str]| {
+        let mut command = against(&fake);
+        command.args(args);
+        command
+    };
+    let printed = |output: &Output| String::from_utf8_lossy(&output.stdout).into_owned();
+    for (args, expected) in [
+        (
+            vec!["chat", "mute", DEMO_CONVERSATION],
+            "{\"muted\":true}\n",
+        ),
+        (
+            vec!["chat", "archive", DEMO_CONVERSATION],
+            "{\"archived\":true}\n",
+        ),
+        (
+            vec!["chat", "read", DEMO_CONVERSATION],
+            "{\"success\":true}\n",
+        ),
+        (
+            vec!["chat", "typing", DEMO_CONVERSATION],
+            "{\"success\":true}\n",
+        ),
+        (
+            vec![
+                "chat",
+                "members",
+                "add",
+                "g1690000000000000003",
+                "--users",
+                "1700000000000000004",
+            ],
+            "{\"added\":true}\n",
+        ),
+    ] {
+        let output = run(answer(&args)).await;
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        assert_eq!(printed(&output), expected, "{args:?}");
+    }
+    let data = fake.dataset();
+    let demo = data
+        .chat_conversations()
+        .iter()
+        .find(|c| c["id"] == DEMO_CONVERSATION)
+        .unwrap();
+    assert_eq!(
+        (&demo["is_muted"], &demo["is_archived"], &demo["unread"]),
+        (&Value::Bool(true), &Value::Bool(true), &Value::Bool(false))
+    );
+    let group = data
+        .chat_conversations()
+        .iter()
+        .find(|c| c["id"] == "g1690000000000000003")
+        .unwrap();
+    assert!(
+        group["member_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "1700000000000000004")
+    );
+
+    let output = run(answer(&["--format", "jsonl", "chat", "requests", "--all"])).await;
+    assert!(output.status.success(), "{output:?}");
+    let requests: Vec<Value> = printed(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(requests.len(), 2);
+    let id = requests[0]["conversation_id"].as_str().unwrap().to_owned();
+    let output = run(answer(&["chat", "accept", &id])).await;
+    assert_eq!(printed(&output), "{\"accepted\":true}\n");
+    let output = run(answer(&["chat", "accept", &id])).await;
+    assert_eq!(output.status.code(), Some(1), "no request left: {output:?}");
+
+    let output = run(answer(&["chat", "settings"])).await;
+    let settings: Value = serde_json::from_str(&printed(&output)).unwrap();
+    assert_eq!(settings["allow_dms_from"], "all");
+}

@@ -682,7 +682,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let error = invalid(
         client
             .conversations()
-            .max_results(101)
+            .max_results(1001)
             .send()
             .await
             .unwrap_err(),

@@ -96,7 +96,7 @@ async fn valid_ids_of_every_documented_form_are_sent() {
 }
 
 #[tokio::test]
-async fn max_results_outside_1_to_100_is_refused() {
+async fn max_results_outside_the_documented_bounds_is_refused() {
     let server = MockServer::start_async().await;
     let mock = catch_all(&server);
     let client = x_client(&server);
@@ -115,6 +115,9 @@ async fn max_results_outside_1_to_100_is_refused() {
                 "invalid parameter `max_results`: must be an integer from 1 to 100 (got \"{bad}\")"
             )
         );
+    }
+    // 2.173 lets the Chat inbox page by up to 1000.
+    for bad in [0, 1001, -1] {
         let message = refused(
             client
                 .get_chat_conversations()
@@ -124,7 +127,8 @@ async fn max_results_outside_1_to_100_is_refused() {
         );
         assert!(
             message
-                .starts_with("invalid parameter `max_results`: must be an integer from 1 to 100")
+                .starts_with("invalid parameter `max_results`: must be an integer from 1 to 1000"),
+            "{message}"
         );
     }
     mock.assert_calls(0);

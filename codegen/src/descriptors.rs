@@ -97,10 +97,10 @@ fn param(param: &Param) -> TokenStream {
 fn body(body: &Body) -> TokenStream {
     let content_type = &body.content_type;
     let required = body.required;
-    let rules = body.rules.iter().map(|BodyRule { path, required, secret, credential, rules }| {
+    let rules = body.rules.iter().map(|BodyRule { path, required, secret, credential, rules, legacy }| {
         let rules = rules.iter().map(rule);
         let credential = opt_str(credential.as_deref());
-        quote!(crate::engine::BodyRule { path: #path, required: #required, secret: #secret, credential: #credential, rules: &[#(#rules),*] })
+        quote!(crate::engine::BodyRule { path: #path, required: #required, secret: #secret, credential: #credential, rules: &[#(#rules),*], legacy: #legacy })
     });
     quote! {
         ::core::option::Option::Some(crate::engine::Body {

@@ -21,9 +21,14 @@
 //! - `x-output` on an operation: the facade type its response becomes, when
 //!   it is not the API's page of the `data` items;
 //! - `x-idempotent` on an operation: overrides what its method implies;
-//! - `x-legacy` on a parameter (`true`: the latest documented version no
-//!   longer has it) or on an enum schema (the values it no longer lists):
+//! - `x-legacy` on a parameter or a body property (`true`: the latest
+//!   documented version no longer has it) or on an enum schema (the values
+//!   it no longer lists):
 //!   what older servers take and a strict server refuses.
+//!
+//! JSON Schema's `anyOf` of one-field `required` lists ("at least one of
+//! these fields") becomes a body rule, and is left out of the generated
+//! types, which could not carry it.
 
 use heck::ToSnakeCase;
 use serde_json::{Map, Value};
@@ -123,6 +128,8 @@ pub struct BodyRule {
     pub credential: Option<String>,
     /// What its value must satisfy.
     pub rules: Vec<Rule>,
+    /// `x-legacy: true`: the latest documented version no longer has it.
+    pub legacy: bool,
 }
 
 /// How an operation's pages lead on, from `x-pagination`.
@@ -353,7 +360,16 @@ fn param(doc: &Document, raw: &Value) -> Result<Param, String> {
         },
         _ => Kind::String,
     };
-    let rules = rules::of(&schema).map_err(|e| format!("`{name}`: {e}"))?;
+    let mut rules = rules::of(&schema).map_err(|e| format!("`{name}`: {e}"))?;
+    // A list goes out as one comma-separated value; its items' pattern is
+    // checked item by item.
+    if let Some(pattern) = schema
+        .get("items")
+        .and_then(|items| items.get("pattern"))
+        .and_then(Value::as_str)
+    {
+        rules.push(Rule::Pattern(pattern.to_owned()));
+    }
     let legacy_values = schema
         .get("items")
         .and_then(|items| items.get("x-legacy"))

@@ -189,14 +189,21 @@ fn walk(
             "body `{path}`: `x-credential` is only read on a top-level body field"
         ));
     }
-    // The body itself has a place only for its rules (`anyOf` of fields).
-    if (!path.is_empty() && (required || secret || credential.is_some())) || !rules.is_empty() {
+    let legacy = object.get("x-legacy").and_then(Value::as_bool) == Some(true);
+    // The body itself (the empty path) has a place only for a rule of its own.
+    let placed = if path.is_empty() {
+        !rules.is_empty()
+    } else {
+        required || secret || legacy || credential.is_some() || !rules.is_empty()
+    };
+    if placed {
         out.push(BodyRule {
             path: path.to_owned(),
             required,
             secret,
             credential,
             rules,
+            legacy,
         });
     }
     let needed: Vec<&str> = object
@@ -375,6 +382,46 @@ components:
             paths,
             [("closed[].url", false, 1), ("closed[].type", false, 1)],
             "closed shapes' rules apply where present, none is required; an open one-of is the server's"
+        );
+    }
+
+    #[test]
+    fn any_of_required_fields_becomes_a_rule_of_its_object_the_body_itself_included() {
+        let doc = Document::from_yaml(
+            r##"
+openapi: 3.0.3
+paths: {}
+components:
+  schemas:
+    Settings:
+      type: object
+      anyOf: [{ required: [a] }, { required: [av] }]
+      properties:
+        a: { type: string }
+        av: { $ref: "#/components/schemas/Av" }
+    Av:
+      type: object
+      anyOf: [{ required: [on] }]
+      properties:
+        on: { type: boolean }
+"##,
+        )
+        .unwrap();
+        let got = of_body(
+            &doc,
+            &serde_json::json!({"$ref": "#/components/schemas/Settings"}),
+        )
+        .unwrap();
+        let places: Vec<_> = got
+            .iter()
+            .map(|r| (r.path.as_str(), r.rules.clone()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                ("", vec![Rule::AnyField(vec!["a".into(), "av".into()])]),
+                ("av", vec![Rule::AnyField(vec!["on".into()])]),
+            ]
         );
     }
 }

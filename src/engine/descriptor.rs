@@ -89,6 +89,9 @@ pub struct BodyRule {
     pub credential: Option<&'static str>,
     /// What its value must satisfy.
     pub rules: &'static [Rule],
+    /// The latest documented version no longer has it (`x-legacy`): older
+    /// servers take it, a strict one refuses it.
+    pub legacy: bool,
 }
 
 /// A request body.

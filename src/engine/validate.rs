@@ -137,11 +137,11 @@ pub fn check_body(operation: &Operation, body: Option<&Value>) -> Result<(), Inv
         return Ok(());
     };
     for rule in spec.rules {
-        if rule.path.is_empty() {
-            check_json("$".to_owned(), rule, body)?;
-            continue;
-        }
-        let segments: Vec<&str> = rule.path.split('.').collect();
+        // The empty path is the body itself.
+        let segments: Vec<&str> = match rule.path {
+            "" => Vec::new(),
+            path => path.split('.').collect(),
+        };
         visit(
             body,
             &segments,
@@ -305,6 +305,9 @@ fn check_rules(
             },
             Rule::MinLength(n) => value.chars().count() < n,
             Rule::MaxLength(n) => value.chars().count() > n,
+            Rule::Pattern(pattern) if is_list => {
+                items.iter().any(|item| !matches_pattern(pattern, item))
+            }
             Rule::Pattern(pattern) => !matches_pattern(pattern, value),
             Rule::MinItems(n) => items.len() < n,
             Rule::MaxItems(n) => items.len() > n,
@@ -411,6 +414,7 @@ mod tests {
                     secret: false,
                     credential: None,
                     rules: &[Rule::MaxLength(5)],
+                    legacy: false,
                 },
                 BodyRule {
                     path: "pin",
@@ -418,6 +422,7 @@ mod tests {
                     secret: true,
                     credential: None,
                     rules: &[Rule::Pattern("^[0-9]{4,6}$")],
+                    legacy: false,
                 },
                 BodyRule {
                     path: "attachments[].media_id",
@@ -425,6 +430,7 @@ mod tests {
                     secret: false,
                     credential: None,
                     rules: &[Rule::Pattern("^[0-9]+$")],
+                    legacy: false,
                 },
             ],
         }),

@@ -13,6 +13,7 @@ use chrono::{DateTime, SecondsFormat};
 use serde_json::{Map, Value, json};
 
 use super::DEMO_CONVERSATION;
+use super::chat::{self, ChatState};
 use super::uploads::{self, File, Refused, Uploads};
 
 /// The account the fake's endpoints act for: a member of every conversation.
@@ -58,7 +59,7 @@ pub struct Dataset {
     media: Vec<Value>,
     tweets: Vec<Value>,
     conversations: Vec<Conversation>,
-    chat: Vec<Value>,
+    chat: ChatState,
     /// The time of the next write, in Unix milliseconds: later than every
     /// event, so that a sent message is the newest of its conversation.
     clock_ms: i64,
@@ -140,7 +141,18 @@ impl Dataset {
 
     /// Every Chat conversation with every field, in inbox order.
     pub fn chat_conversations(&self) -> &[Value] {
-        &self.chat
+        &self.chat.conversations
+    }
+
+    /// A Chat conversation's events with every field, newest first; `None`
+    /// for a conversation the fake does not have.
+    pub fn chat_events(&self, conversation_id: &str) -> Option<&[Value]> {
+        self.chat.events.get(conversation_id).map(Vec::as_slice)
+    }
+
+    /// The pending Chat message requests, newest first.
+    pub fn chat_message_requests(&self) -> &[Value] {
+        &self.chat.requests
     }
 
     /// The Tweet id that one [`DEMO_CONVERSATION`] message references but the
@@ -163,7 +175,23 @@ impl Dataset {
     }
 
     pub(crate) fn chat_conversation(&self, id: &str) -> Option<&Value> {
-        by_key(&self.chat, "id", id)
+        self.chat.conversation(id)
+    }
+
+    /// The Chat side, to read.
+    pub(crate) fn chat(&self) -> &ChatState {
+        &self.chat
+    }
+
+    /// The Chat side, to write, and the ids new objects get.
+    pub(crate) fn chat_mut(&mut self) -> (&mut ChatState, Ids<'_>) {
+        (
+            &mut self.chat,
+            Ids {
+                clock_ms: &mut self.clock_ms,
+                writes: &mut self.writes,
+            },
+        )
     }
 
     /// The media key of the media object with id `media_id`, as X keys it
@@ -347,6 +375,28 @@ fn link_photos(media: &mut [Value], conversations: &[Conversation]) {
     }
 }
 
+/// Hands out the ids of what writes create: snowflakes of the write count,
+/// so that the same writes give the same ids.
+pub(crate) struct Ids<'a> {
+    clock_ms: &'a mut i64,
+    writes: &'a mut u64,
+}
+
+impl Ids<'_> {
+    /// A new id, later than every id so far.
+    pub fn next(&mut self) -> String {
+        let id = snowflake(*self.clock_ms, *self.writes);
+        *self.clock_ms += WRITE_STEP_MS;
+        *self.writes += 1;
+        id
+    }
+
+    /// The time of the next write, as X writes times.
+    pub fn now(&self) -> String {
+        rfc3339(*self.clock_ms)
+    }
+}
+
 /// What deleting an event came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Deleted {
@@ -463,7 +513,7 @@ impl fmt::Debug for Dataset {
                     .map(|c| (c.id.as_str(), c.events.len()))
                     .collect::<Vec<_>>(),
             )
-            .field("chat_conversations", &self.chat.len())
+            .field("chat_conversations", &self.chat.conversations.len())
             .finish()
     }
 }
@@ -546,7 +596,7 @@ fn build(seed: u64) -> Dataset {
             conversation
         })
         .collect::<Vec<_>>();
-    let chat = chat_conversations(&conversations);
+    let chat = chat_state(&conversations);
     let mut media = media;
     link_photos(&mut media, &conversations);
     Dataset {
@@ -1247,6 +1297,187 @@ fn chat_conversations(conversations: &[Conversation]) -> Vec<Value> {
     chat
 }
 
+/// The Chat side: the inbox, each conversation's events sealed from its DM
+/// messages, and the requests, keys and settings around them.
+fn chat_state(conversations: &[Conversation]) -> ChatState {
+    let mut state = ChatState {
+        conversations: chat_conversations(conversations),
+        settings: chat::default_settings(),
+        ..ChatState::default()
+    };
+    for conversation in conversations {
+        let id = if conversation.group {
+            format!("g{}", conversation.id)
+        } else {
+            conversation.id.clone()
+        };
+        let messages: Vec<(String, String, Value, String)> = conversation
+            .events
+            .iter()
+            .filter(|e| e.get("event_type").and_then(Value::as_str) == Some("MessageCreate"))
+            .take(CHAT_EVENTS_SEEDED)
+            .map(|e| {
+                let field = |key: &str| {
+                    e.get(key)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                (
+                    field("id"),
+                    field("sender_id"),
+                    e.get("created_at").cloned().unwrap_or(Value::Null),
+                    field("text"),
+                )
+            })
+            .collect();
+        state.events.insert(
+            id,
+            chat::sealed_events(&conversation_id_of(conversation), &messages),
+        );
+    }
+    // Groups only Chat has: five events, newest first, of which one edits
+    // and one deletes an earlier message, and the oldest edits one the
+    // conversation no longer holds. Their toy plaintexts say so:
+    // `edit <id> <text>`, `delete <id>`.
+    for conversation in &state.conversations {
+        let id = conversation
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if state.events.contains_key(&id) {
+            continue;
+        }
+        let members: Vec<String> = conversation
+            .get("member_ids")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        let created = conversation
+            .get("updated_at")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let digits: u64 = id.trim_start_matches('g').parse().unwrap_or_default();
+        let messages: Vec<_> = (0..5u64)
+            .map(|n| {
+                let sender = members
+                    .get(n as usize % members.len().max(1))
+                    .cloned()
+                    .unwrap_or_default();
+                let text = match n {
+                    0 => format!("edit {} group message 3, edited", digits + 98),
+                    1 => format!("delete {}", digits + 97),
+                    4 => format!("edit {} a message older than X keeps", digits + 1),
+                    _ => format!("group message {}", 5 - n),
+                };
+                (
+                    (digits + 100 - n).to_string(),
+                    sender,
+                    created.clone(),
+                    text,
+                )
+            })
+            .collect();
+        state
+            .events
+            .insert(id.clone(), chat::sealed_events(&id, &messages));
+    }
+    for id in state.events.keys().cloned().collect::<Vec<_>>() {
+        state.key_events.insert(
+            id.clone(),
+            vec![chat::toy_seal(
+                format!("key:{id}:{}", chat::SEED_KEY_VERSION).as_bytes(),
+            )],
+        );
+        state.refresh_newest(&id);
+        let second = state.events[&id].get(1).and_then(|e| e.get("id")).cloned();
+        if let Some(conversation) = state.conversation_mut(&id) {
+            conversation["is_archived"] = json!(false);
+            // The user read all but the newest message.
+            if let Some(second) = second {
+                conversation["last_read_event_id"] = second;
+            }
+            conversation["unread"] = json!(true);
+        }
+    }
+    state.pinned.insert(
+        DEMO_CONVERSATION.to_owned(),
+        (1..=3)
+            .map(|n| json!({ "encoded_event": chat::toy_seal(format!("pin {n}").as_bytes()) }))
+            .collect(),
+    );
+    for (n, (sender, inbox)) in [
+        (PRIYA, "you_may_know"),
+        (JONAS, "you_may_know"),
+        (LENA, "low_quality"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let conversation_id = format!("{ME}-{sender}");
+        let text = format!("hello from {sender}");
+        let event = chat::toy_seal(text.as_bytes());
+        let id = (1_890_000_000_000_000_100_u64 + n as u64).to_string();
+        state.events.insert(
+            conversation_id.clone(),
+            chat::sealed_events(
+                &conversation_id,
+                &[(
+                    id,
+                    sender.to_owned(),
+                    json!(rfc3339(1_760_000_000_000)),
+                    text,
+                )],
+            ),
+        );
+        state.requests.push(json!({
+            "conversation_id": conversation_id,
+            "sender_id": sender,
+            "encoded_message_create_event": event,
+            "message_events": [event],
+            "conversation_key_events": [chat::toy_seal(format!("key:{conversation_id}").as_bytes())],
+            "has_more_events": false,
+            "sender_recently_modified_profile": n == 1,
+            "social_proof_user_ids": [THEO],
+            "inbox_type": inbox,
+        }));
+    }
+    for user in [ME, THEO] {
+        state
+            .public_keys
+            .insert(user.to_owned(), vec![chat::public_key(user, 1)]);
+    }
+    state
+        .admin_requests
+        .insert("g1690000000000000003".to_owned(), vec![PRIYA.to_owned()]);
+    if let Some(group) = state.conversation_mut("g1690000000000000003") {
+        group["pending_member_ids"] = json!([JONAS]);
+        group["invite"] = json!({
+            "invite_url": "https://x.com/i/chat/group_join/g1690000000000000003/Bookclub01",
+            "token": "Bookclub01",
+            "admin_user_id": ME,
+            "welcome_message": "Welcome to the book club",
+        });
+    }
+    state
+}
+
+/// How many of a DM conversation's newest messages its Chat twin holds.
+const CHAT_EVENTS_SEEDED: usize = 60;
+
+/// The id of a DM conversation's Chat twin as its events name it.
+fn conversation_id_of(conversation: &Conversation) -> String {
+    if conversation.group {
+        format!("g{}", conversation.id)
+    } else {
+        conversation.id.clone()
+    }
+}
+
 fn group(
     id: &str,
     members: &[String],
@@ -1271,6 +1502,7 @@ fn group(
         "message_ttl_ms": ttl.parse::<u64>().unwrap_or_default(),
         "screen_capture_blocking_enabled": muted,
         "screen_capture_detection_enabled": true,
+        "admin_settings": { "add_member": false, "edit_group_info": true, "send_message": false },
     })
 }
 

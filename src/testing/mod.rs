@@ -42,6 +42,7 @@
 //! [`FakeX::approve`]). An operation the specs have but
 //! the fake has no handler for yet answers 501 in its API's error shape.
 
+mod chat;
 mod data;
 mod knobs;
 mod server;
@@ -58,6 +59,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use chat::{TOY_KEY, TOY_MAGIC, toy_seal};
 pub use data::{DEFAULT_SEED, Dataset};
 use knobs::Knobs;
 use store::Store;

@@ -1,9 +1,10 @@
 //! The X API client: DM events and Chat conversations.
 
 use super::generated::{self, operations, types};
+use super::ids::chat_path_form;
 use super::{
-    ChatConversationRequest, ChatConversationsRequest, DmEventsRequest, DmMediaUrl,
-    MediaDownloadRequest, MediaUpload,
+    ChatConversationRequest, ChatConversationsRequest, ChatEventsRequest, DmEventsRequest,
+    DmMediaUrl, MediaDownloadRequest, MediaUpload,
 };
 use crate::Error;
 use crate::connect::X_API_BASE_URL;
@@ -195,8 +196,182 @@ impl Client {
     /// One Chat conversation. The `uid:uid` form that Chat events carry is
     /// sent as `uid-uid`.
     pub fn conversation(&self, conversation_id: impl AsRef<str>) -> ChatConversationRequest {
-        let id = super::ids::chat_path_form(conversation_id.as_ref());
+        let id = chat_path_form(conversation_id.as_ref());
         Request::<operations::GetChatConversation>::new(self, id)
+    }
+
+    /// The events of a Chat conversation, newest first, each with its
+    /// envelope as X sent it; [`Request::decrypted`] opens them with a
+    /// [`Decryptor`](super::Decryptor). Conversation ids given as `uid:uid`
+    /// are sent as `uid-uid` here and below.
+    pub fn chat_events(&self, conversation_id: impl AsRef<str>) -> ChatEventsRequest {
+        let id = chat_path_form(conversation_id.as_ref());
+        Request::<operations::GetChatConversationEvents>::new(self, id)
+    }
+
+    /// Sends an already encoded (and encrypted) Chat message. Never sent
+    /// twice: see [`send_message`](Self::send_message).
+    pub fn send_chat_message(
+        &self,
+        conversation_id: impl AsRef<str>,
+        message: types::SendChatMessageRequest,
+    ) -> Request<operations::SendChatMessage> {
+        let id = chat_path_form(conversation_id.as_ref());
+        Request::<operations::SendChatMessage>::new(self, id, message)
+    }
+
+    /// Marks a Chat conversation read up to its newest event, unsigned
+    /// (2.173). For a signed read receipt build the request with a body of
+    /// your own: `Request::<operations::MarkChatConversationRead>::new(&client,
+    /// id, body)`; for an older server, see
+    /// [`mark_chat_read_until`](Self::mark_chat_read_until).
+    pub fn mark_chat_read(
+        &self,
+        conversation_id: impl AsRef<str>,
+    ) -> Request<operations::MarkChatConversationRead> {
+        let id = chat_path_form(conversation_id.as_ref());
+        Request::<operations::MarkChatConversationRead>::new(self, id, Default::default())
+    }
+
+    /// Marks a Chat conversation read up to one event, with the 2.167 body
+    /// (`seen_until_sequence_id`) that servers before 2.173 require.
+    pub fn mark_chat_read_until(
+        &self,
+        conversation_id: impl AsRef<str>,
+        sequence_id: impl Into<String>,
+    ) -> Request<operations::MarkChatConversationRead> {
+        let id = chat_path_form(conversation_id.as_ref());
+        let body = types::MarkChatConversationReadRequest {
+            seen_until_sequence_id: Some(sequence_id.into()),
+            ..Default::default()
+        };
+        Request::<operations::MarkChatConversationRead>::new(self, id, body)
+    }
+
+    /// Marks a Chat conversation unread (2.173).
+    pub fn mark_chat_unread(
+        &self,
+        conversation_id: impl AsRef<str>,
+    ) -> Request<operations::MarkChatConversationUnread> {
+        let id = chat_path_form(conversation_id.as_ref());
+        Request::<operations::MarkChatConversationUnread>::new(self, id)
+    }
+
+    /// Tells a Chat conversation the user is typing.
+    pub fn chat_typing(
+        &self,
+        conversation_id: impl AsRef<str>,
+    ) -> Request<operations::SendChatTypingIndicator> {
+        let id = chat_path_form(conversation_id.as_ref());
+        Request::<operations::SendChatTypingIndicator>::new(self, id)
+    }
+
+    /// Mutes a Chat conversation for the user, unsigned. Actions that take
+    /// signatures are built with `Request::<operations::…>::new` and a
+    /// [`ChatActionRequest`](types::ChatActionRequest) when they must be
+    /// signed; the same holds for the calls below.
+    pub fn mute_chat(
+        &self,
+        conversation_id: impl AsRef<str>,
+    ) -> Request<operations::MuteChatConversation> {
+        let id = chat_path_form(conversation_id.as_ref());
+        Request::<operations::MuteChatConversation>::new(self, id, Default::default())
+    }
+
+    /// Unmutes a Chat conversation for the user.
+    pub fn unmute_chat(
+        &self,
+        conversation_id: impl AsRef<str>,
+    ) -> Request<operations::UnmuteChatConversation> {
+        let id = chat_path_form(conversation_id.as_ref());
+        Request::<operations::UnmuteChatConversation>::new(self, id, Default::default())
+    }
+
+    /// Archives a Chat conversation for the user (2.173).
+    pub fn archive_chat(
+        &self,
+        conversation_id: impl AsRef<str>,
+    ) -> Request<operations::ArchiveChatConversation> {
+        let id = chat_path_form(conversation_id.as_ref());
+        Request::<operations::ArchiveChatConversation>::new(self, id, Default::default())
+    }
+
+    /// Unarchives a Chat conversation for the user (2.173).
+    pub fn unarchive_chat(
+        &self,
+        conversation_id: impl AsRef<str>,
+    ) -> Request<operations::UnarchiveChatConversation> {
+        let id = chat_path_form(conversation_id.as_ref());
+        Request::<operations::UnarchiveChatConversation>::new(self, id, Default::default())
+    }
+
+    /// Adds members to a Chat group (with the rotated key the body
+    /// carries).
+    pub fn add_chat_members(
+        &self,
+        group_id: impl AsRef<str>,
+        members: types::AddChatGroupMembersRequest,
+    ) -> Request<operations::AddChatGroupMembers> {
+        Request::<operations::AddChatGroupMembers>::new(self, group_id, members)
+    }
+
+    /// Removes members from a Chat group; the user's own id leaves it.
+    pub fn remove_chat_members(
+        &self,
+        group_id: impl AsRef<str>,
+        members: types::RemoveChatGroupMembersRequest,
+    ) -> Request<operations::RemoveChatGroupMembers> {
+        Request::<operations::RemoveChatGroupMembers>::new(self, group_id, members)
+    }
+
+    /// The user's pending Chat message requests (2.173).
+    pub fn chat_message_requests(&self) -> Request<operations::GetChatMessageRequests> {
+        Request::<operations::GetChatMessageRequests>::new(self)
+    }
+
+    /// Accepts the message request of a 1:1 conversation (2.173).
+    pub fn accept_chat_message_request(
+        &self,
+        conversation_id: impl AsRef<str>,
+    ) -> Request<operations::AcceptChatMessageRequest> {
+        let id = chat_path_form(conversation_id.as_ref());
+        Request::<operations::AcceptChatMessageRequest>::new(self, id)
+    }
+
+    /// The user's Chat privacy settings.
+    pub fn chat_settings(&self) -> Request<operations::GetChatSettings> {
+        Request::<operations::GetChatSettings>::new(self)
+    }
+
+    /// The Chat public keys of up to 100 users, sent as one
+    /// comma-separated `ids`.
+    pub fn public_keys<I>(&self, user_ids: I) -> Request<operations::GetUsersPublicKeys>
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        let ids: Vec<String> = user_ids.into_iter().map(Into::into).collect();
+        Request::<operations::GetUsersPublicKeys>::new(self, ids.join(","))
+    }
+
+    /// Blocks Direct Messages to and from a user.
+    pub fn block_dms(&self, user_id: impl AsRef<str>) -> Request<operations::BlockUsersDms> {
+        Request::<operations::BlockUsersDms>::new(self, user_id)
+    }
+
+    /// Unblocks Direct Messages to and from a user.
+    pub fn unblock_dms(&self, user_id: impl AsRef<str>) -> Request<operations::UnblockUsersDms> {
+        Request::<operations::UnblockUsersDms>::new(self, user_id)
+    }
+
+    /// The encrypted bytes of a Chat conversation's media, as stored.
+    pub fn download_chat_media(
+        &self,
+        conversation_id: impl AsRef<str>,
+        media_hash_key: impl AsRef<str>,
+    ) -> Request<operations::ChatMediaDownload> {
+        let id = chat_path_form(conversation_id.as_ref());
+        Request::<operations::ChatMediaDownload>::new(self, id, media_hash_key)
     }
 }
 

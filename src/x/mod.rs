@@ -1,6 +1,7 @@
 //! The X API: its client, pages, joins, ids and the readings of renamed
 //! fields, on top of the code generated from `openapi/x-api.yaml`.
 
+mod chat;
 mod client;
 pub mod generated;
 mod ids;
@@ -12,6 +13,10 @@ pub mod oauth;
 mod page;
 mod upload;
 
+pub use chat::{
+    Decrypted, DecryptedEvents, Decryptor, Envelope, EnvelopeError, Opened, RELATIONS_REMEMBERED,
+    Relation,
+};
 pub use client::{Client, ClientBuilder};
 pub use generated::{OPERATIONS, operations, params, types};
 // What `x_dm::x` held when it was the generated module, under the same
@@ -36,3 +41,6 @@ pub type ChatConversationsRequest = crate::engine::Request<operations::GetChatCo
 
 /// `GET /2/chat/conversations/{id}`, built by [`Client::conversation`].
 pub type ChatConversationRequest = crate::engine::Request<operations::GetChatConversation>;
+
+/// `GET /2/chat/conversations/{id}/events`, built by [`Client::chat_events`].
+pub type ChatEventsRequest = crate::engine::Request<operations::GetChatConversationEvents>;

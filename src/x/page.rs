@@ -37,6 +37,12 @@ pub struct Meta {
     pub has_more: Option<bool>,
     /// Chat: whether the user has pending message requests.
     pub has_message_requests: Option<bool>,
+    /// Chat events: the encoded key change events needed to decrypt the
+    /// page's events, as X sent them (`null` reads as none).
+    #[serde(deserialize_with = "crate::engine::nulls::or_default")]
+    pub conversation_key_events: Vec<String>,
+    /// Chat message and admin requests: how many there are in all.
+    pub total_count: Option<i64>,
 }
 
 /// One page from X: its items, what it included, its partial errors and the
@@ -294,6 +300,21 @@ mod tests {
                 assert!(page.has_more(has_more).is_some(), "{id}: {has_more}");
             }
         }
+    }
+
+    #[test]
+    fn chat_meta_keeps_key_events_and_counts_and_reads_null_as_none() {
+        let page = Page::<serde_json::Value>::parse(
+            &br#"{"meta":{"conversation_key_events":["a2V5"],"total_count":3,"has_more":false}}"#[..],
+        )
+        .unwrap();
+        assert_eq!(page.meta().conversation_key_events, ["a2V5"]);
+        assert_eq!(page.meta().total_count, Some(3));
+        assert_eq!(page.key_event_envelopes().unwrap(), [b"key".to_vec()]);
+        let null =
+            Page::<serde_json::Value>::parse(&br#"{"meta":{"conversation_key_events":null}}"#[..])
+                .unwrap();
+        assert!(null.meta().conversation_key_events.is_empty());
     }
 
     #[test]

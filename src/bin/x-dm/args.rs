@@ -97,6 +97,9 @@ pub enum Command {
     /// DM attachments.
     #[command(subcommand)]
     Media(MediaCommand),
+    /// X Chat: events, message requests, read state and settings.
+    #[command(subcommand)]
+    Chat(ChatCommand),
     /// Read and send DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),
@@ -150,6 +153,43 @@ pub enum GroupCommand {
 pub enum MediaCommand {
     /// Download one attachment's bytes into -o FILE.
     Download(commands::media_download::Args),
+}
+
+/// `x-dm chat ...`.
+#[derive(Debug, Subcommand)]
+pub enum ChatCommand {
+    /// Export the events of a Chat conversation, envelopes as sent.
+    Events(commands::chat_events::Args),
+    /// List the pending message requests.
+    Requests(commands::chat_requests::Args),
+    /// Accept a 1:1 conversation's message request.
+    Accept(commands::chat_state::Args),
+    /// Mark a conversation read.
+    Read(commands::chat_state::ReadArgs),
+    /// Tell a conversation you are typing.
+    Typing(commands::chat_state::Args),
+    /// Mute a conversation's notifications.
+    Mute(commands::chat_state::Args),
+    /// Unmute a conversation's notifications.
+    Unmute(commands::chat_state::Args),
+    /// Archive a conversation.
+    Archive(commands::chat_state::Args),
+    /// Unarchive a conversation.
+    Unarchive(commands::chat_state::Args),
+    /// Add or remove group members.
+    #[command(subcommand)]
+    Members(ChatMembersCommand),
+    /// Show your Chat privacy settings.
+    Settings(commands::chat_settings::Args),
+}
+
+/// `x-dm chat members ...`.
+#[derive(Debug, Subcommand)]
+pub enum ChatMembersCommand {
+    /// Add users to a group.
+    Add(commands::chat_members::Args),
+    /// Remove users from a group.
+    Remove(commands::chat_members::Args),
 }
 
 /// `x-dm tweetapi ...`.

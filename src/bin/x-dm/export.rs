@@ -11,7 +11,7 @@ use futures::TryStreamExt;
 use futures::stream::BoxStream;
 use serde::Serialize;
 use x_dm::x::DmMediaUrl;
-use x_dm::x::types::{ChatConversation, DmEvent, Problem};
+use x_dm::x::types::{ChatConversation, ChatMessageEvent, ChatMessageRequest, DmEvent, Problem};
 use x_dm::{Page, TweetApiPage};
 
 use crate::args::{Amount, Format};
@@ -383,6 +383,81 @@ impl ExportPage for Page<ChatConversation> {
                         conversation.type_.clone().unwrap_or_else(|| "-".to_owned()),
                         people.join(", "),
                         conversation.group_name.clone().unwrap_or_default(),
+                    ]
+                } else {
+                    Default::default()
+                },
+            })
+            .collect()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        let left_out = Page::warnings(self).iter().map(ToString::to_string);
+        self.errors().iter().map(describe).chain(left_out).collect()
+    }
+}
+
+impl ExportPage for Page<ChatMessageEvent> {
+    fn body(&self) -> &[u8] {
+        self.raw_body()
+    }
+
+    /// The table shows what can be shown without a key: when, who, whether
+    /// it is encrypted, and the envelope's size.
+    fn rows(&self, _: &mut Names, table: bool) -> Vec<Row> {
+        self.items()
+            .iter()
+            .enumerate()
+            .map(|(i, event)| Row {
+                id: event.event_id().unwrap_or_default().to_owned(),
+                raw: raw_or_encoded(self.raw_items().get(i), event),
+                cells: if table {
+                    let kind = if event.is_encrypted() {
+                        "encrypted"
+                    } else {
+                        "plain"
+                    };
+                    let size = event.envelope().map_or(0, |bytes| bytes.len());
+                    [
+                        event.created_at.clone().unwrap_or_else(|| "-".to_owned()),
+                        event.sender_id.clone().unwrap_or_else(|| "-".to_owned()),
+                        kind.to_owned(),
+                        format!("({size}-byte envelope)"),
+                    ]
+                } else {
+                    Default::default()
+                },
+            })
+            .collect()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        let left_out = Page::warnings(self).iter().map(ToString::to_string);
+        self.errors().iter().map(describe).chain(left_out).collect()
+    }
+}
+
+impl ExportPage for Page<ChatMessageRequest> {
+    fn body(&self) -> &[u8] {
+        self.raw_body()
+    }
+
+    fn rows(&self, _: &mut Names, table: bool) -> Vec<Row> {
+        self.items()
+            .iter()
+            .enumerate()
+            .map(|(i, request)| Row {
+                id: request.conversation_id.clone().unwrap_or_default(),
+                raw: raw_or_encoded(self.raw_items().get(i), request),
+                cells: if table {
+                    [
+                        request
+                            .conversation_id
+                            .clone()
+                            .unwrap_or_else(|| "-".to_owned()),
+                        request.sender_id.clone().unwrap_or_else(|| "-".to_owned()),
+                        "request".to_owned(),
+                        format!("{} encoded events", request.message_events.len()),
                     ]
                 } else {
                     Default::default()

@@ -15,7 +15,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{AuthCommand, Cli, Command, GroupCommand, MediaCommand, TweetApiCommand};
+use crate::args::{
+    AuthCommand, ChatCommand, ChatMembersCommand, Cli, Command, GroupCommand, MediaCommand,
+    TweetApiCommand,
+};
+use crate::commands::chat_state::Change;
 use crate::context::Context;
 use crate::export::Failure;
 
@@ -70,6 +74,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Media(MediaCommand::Download(args)) => {
             commands::media_download::run(args, context).await
         }
+        Command::Chat(command) => chat(command, context).await,
         Command::Tweetapi(TweetApiCommand::Conversation(args)) => {
             commands::tweetapi_conversation::run(args, context).await
         }
@@ -99,5 +104,27 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Archive(args) => commands::archive::run(args, context).await,
         Command::Search(args) => commands::search::run(args, context).await,
+    }
+}
+
+async fn chat(command: ChatCommand, context: Context) -> Result<(), Failure> {
+    use commands::{chat_events, chat_members, chat_requests, chat_settings, chat_state};
+    match command {
+        ChatCommand::Events(args) => chat_events::run(args, context).await,
+        ChatCommand::Requests(args) => chat_requests::run(args, context).await,
+        ChatCommand::Accept(args) => chat_state::run(Change::Accept, args, context).await,
+        ChatCommand::Read(args) => chat_state::read(args, context).await,
+        ChatCommand::Typing(args) => chat_state::run(Change::Typing, args, context).await,
+        ChatCommand::Mute(args) => chat_state::run(Change::Mute, args, context).await,
+        ChatCommand::Unmute(args) => chat_state::run(Change::Unmute, args, context).await,
+        ChatCommand::Archive(args) => chat_state::run(Change::Archive, args, context).await,
+        ChatCommand::Unarchive(args) => chat_state::run(Change::Unarchive, args, context).await,
+        ChatCommand::Members(ChatMembersCommand::Add(args)) => {
+            chat_members::add(args, context).await
+        }
+        ChatCommand::Members(ChatMembersCommand::Remove(args)) => {
+            chat_members::remove(args, context).await
+        }
+        ChatCommand::Settings(args) => chat_settings::run(args, context).await,
     }
 }

@@ -167,7 +167,7 @@ impl Call {
                 refusals.push(Refusal::of(param, place, Vec::new(), Reason::Missing));
             }
         }
-        call.payload = payload(operation, headers, body, &mut refusals);
+        call.payload = payload(operation, headers, body, strict, &mut refusals);
         if refusals.is_empty() {
             Ok(call)
         } else {
@@ -319,6 +319,7 @@ fn payload(
     operation: &Operation,
     headers: &HeaderMap,
     body: &Bytes,
+    strict: bool,
     refusals: &mut Vec<Refusal>,
 ) -> Payload {
     let Some(spec) = &operation.body else {
@@ -360,6 +361,21 @@ fn payload(
         refusals.push(Refusal::body(None, None, "is not valid JSON"));
         return Payload::None;
     };
+    // A strict server knows only the latest version's fields. The spec
+    // marks top-level ones only, which is where X has dropped fields.
+    let dropped = spec
+        .rules
+        .iter()
+        .filter(|rule| strict && rule.legacy)
+        .find(|rule| json.get(rule.path).is_some_and(|v| !v.is_null()));
+    if let Some(rule) = dropped {
+        refusals.push(Refusal::body(
+            Some(rule.path),
+            None,
+            "is not a field of the latest version",
+        ));
+        return Payload::None;
+    }
     match check_body(operation, Some(&json)) {
         Ok(()) => Payload::Json(json),
         Err(error) => {

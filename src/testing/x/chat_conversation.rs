@@ -37,7 +37,7 @@ fn serve(shared: &Shared, call: &Call) -> Response {
 /// A bare user id names the 1:1 conversation with that user; any other id
 /// is the conversation's own. The spec's pattern has already vouched for
 /// the id's shape.
-fn direct_id(data: &Dataset, id: &str) -> String {
+pub(super) fn direct_id(data: &Dataset, id: &str) -> String {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
         return id.to_owned();
     }

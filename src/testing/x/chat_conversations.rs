@@ -1,5 +1,7 @@
-//! `getChatConversations`: the inbox, ten conversations a page by default,
-//! with the requested fields and their members expanded into users.
+//! `getChatConversations`: the inbox, 200 conversations a page by default
+//! (2.173), with the requested fields, their members expanded into users,
+//! and the 2.173 filters on kind, read, archived and muted state,
+//! participants and the time of the latest message.
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -23,21 +25,21 @@ pub(super) const ROUTE: Route = Route {
 
 const TOKENS: &str = "CHAT";
 
-/// X's default page size here.
-const PAGE: usize = 10;
+/// X's default page size here (2.173; it was 10).
+const PAGE: usize = 200;
 
 fn serve(shared: &Shared, call: &Call) -> Response {
     let data = shared.store.snapshot();
-    let all = data.chat_conversations();
+    let all: Vec<&Value> = data
+        .chat_conversations()
+        .iter()
+        .filter(|conversation| wanted(&data, conversation, call))
+        .collect();
     let size = call.number(params::MAX_RESULTS).unwrap_or(PAGE);
     let Some(slice) = slice(call.cursor, size, all.len()) else {
         return refuse(call.operation, &call.token_refused());
     };
-    let page: Vec<&Value> = all
-        .get(slice.start..slice.end)
-        .unwrap_or_default()
-        .iter()
-        .collect();
+    let page: Vec<&Value> = all.get(slice.start..slice.end).unwrap_or_default().to_vec();
     let (items, includes) = chat_items(&data, &page, call);
     let mut body = Map::new();
     if !items.is_empty() {
@@ -53,6 +55,81 @@ fn serve(shared: &Shared, call: &Call) -> Response {
     }
     body.insert("meta".into(), meta);
     json_response(StatusCode::OK, &Value::Object(includes.into_body(body)))
+}
+
+/// Whether `conversation` passes every filter the call sets (all must
+/// match, as X's do).
+fn wanted(data: &Dataset, conversation: &Value, call: &Call) -> bool {
+    let flag = |key: &str| {
+        conversation
+            .get(key)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    };
+    let asked = |name: &str| call.value(name).map(|value| value == "true");
+    let participants: Vec<&str> = strs(conversation.get("participant_ids")).collect();
+    let me = data.account_id();
+    let query = call.value(params::PARTICIPANT_QUERY).map(str::to_lowercase);
+    let matches_query = |query: &str| {
+        let (handle_only, query) = match query.strip_prefix('@') {
+            Some(rest) => (true, rest),
+            None => (false, query),
+        };
+        participants
+            .iter()
+            .filter(|id| **id != me)
+            .filter_map(|id| data.user(id))
+            .any(|user| {
+                let field = |key: &str| {
+                    user.get(key)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_lowercase()
+                };
+                field("username").starts_with(query)
+                    || (!handle_only
+                        && field("name")
+                            .split_whitespace()
+                            .any(|word| word.starts_with(query)))
+            })
+    };
+    (asked(params::UNREAD_ONLY) != Some(true) || flag("unread"))
+        && asked(params::IS_ARCHIVED).is_none_or(|archived| archived == flag("is_archived"))
+        && asked(params::IS_MUTED).is_none_or(|muted| muted == flag("is_muted"))
+        && call
+            .value(params::TYPE)
+            .is_none_or(|kind| conversation.get("type").and_then(Value::as_str) == Some(kind))
+        && call
+            .list(params::PARTICIPANT_IDS)
+            .iter()
+            .all(|id| participants.contains(id))
+        && query.as_deref().is_none_or(matches_query)
+        && in_window(data, conversation, call)
+}
+
+/// Whether the conversation's latest message falls in `[start_time,
+/// end_time)`, as X reads the two; a bound that does not parse as ISO 8601
+/// keeps nothing out.
+fn in_window(data: &Dataset, conversation: &Value, call: &Call) -> bool {
+    let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).ok();
+    let id = conversation
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let latest = data
+        .chat_events(id)
+        .and_then(|events| events.first())
+        .and_then(|event| event.get("created_at"))
+        .and_then(Value::as_str)
+        .and_then(at);
+    let start = call.value(params::START_TIME).and_then(at);
+    let end = call.value(params::END_TIME).and_then(at);
+    match latest {
+        Some(latest) => {
+            start.is_none_or(|start| latest >= start) && end.is_none_or(|end| latest < end)
+        }
+        None => start.is_none() && end.is_none(),
+    }
 }
 
 /// Chat conversations as a call selects them, and the users its expansions

@@ -3,10 +3,26 @@
 //! X's errors (RFC 7807 problems, and the legacy `errors` of an unknown
 //! path).
 
+mod chat_admin_requests;
+mod chat_common;
 mod chat_conversation;
+mod chat_conversation_settings;
 mod chat_conversations;
+mod chat_events;
+mod chat_groups;
+mod chat_invites;
+mod chat_keys;
+mod chat_media;
+mod chat_members;
+mod chat_message_requests;
+mod chat_messages;
+mod chat_pinned;
+mod chat_read_state;
+mod chat_settings;
+mod chat_toggles;
 mod create_group;
 mod delete_event;
+mod dm_block;
 mod dm_event;
 mod dm_events;
 mod dm_events_with;
@@ -51,6 +67,53 @@ pub(crate) static API: Api = Api {
         media_finalize::ROUTE,
         media_status::ROUTE,
         media_download::ROUTE,
+        chat_events::ROUTE,
+        chat_pinned::ROUTE,
+        chat_messages::SEND,
+        chat_messages::DELETE,
+        chat_read_state::READ,
+        chat_read_state::UNREAD,
+        chat_read_state::TYPING,
+        chat_toggles::MUTE,
+        chat_toggles::UNMUTE,
+        chat_toggles::ARCHIVE,
+        chat_toggles::UNARCHIVE,
+        chat_conversation_settings::TTL_ON,
+        chat_conversation_settings::TTL_OFF,
+        chat_conversation_settings::SCREEN_CAPTURE,
+        chat_conversation_settings::DELETE,
+        chat_groups::INITIALIZE,
+        chat_groups::CREATE,
+        chat_groups::UPDATE,
+        chat_groups::ADMIN_SETTINGS,
+        chat_members::ADD_MEMBERS,
+        chat_members::REMOVE_MEMBERS,
+        chat_members::ADD_ADMINS,
+        chat_members::REMOVE_ADMINS,
+        chat_admin_requests::LIST,
+        chat_admin_requests::CREATE,
+        chat_admin_requests::APPROVE,
+        chat_admin_requests::REJECT,
+        chat_invites::ENABLE,
+        chat_invites::DISABLE,
+        chat_invites::PREVIEW,
+        chat_invites::JOIN,
+        chat_invites::REJECT_JOINS,
+        chat_keys::CONVERSATION_KEYS,
+        chat_keys::USERS_KEYS,
+        chat_keys::USER_KEYS,
+        chat_keys::ADD_KEY,
+        chat_message_requests::LIST,
+        chat_message_requests::ONE,
+        chat_message_requests::ACCEPT,
+        chat_settings::GET,
+        chat_settings::UPDATE,
+        chat_media::INITIALIZE,
+        chat_media::APPEND,
+        chat_media::FINALIZE,
+        chat_media::DOWNLOAD,
+        dm_block::BLOCK,
+        dm_block::UNBLOCK,
     ],
     authorize,
     refuse,

@@ -8,7 +8,8 @@ use crate::export::{self, Failure, Plan, Stop};
 /// `x-dm conversations`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Conversations per request, 1 to 100.
+    /// Conversations per request, 1 to 1000 (2.173; older servers take up
+    /// to 100).
     #[arg(long, value_name = "N")]
     pub max_results: Option<i32>,
 
