@@ -185,6 +185,39 @@ impl Dataset {
         text: Option<&str>,
         media_keys: &[&str],
     ) -> Option<String> {
+        self.add_message_from(conversation_id, ME, text, media_keys)
+    }
+
+    /// Adds `count` messages from `sender` to `conversation_id`, one after
+    /// the other, as the newest events, and returns their ids, oldest
+    /// first: what arrives while a watch polls. `None`, and nothing added,
+    /// for a conversation the fake does not have or a sender who is not one
+    /// of its participants.
+    pub(crate) fn receive_messages(
+        &mut self,
+        conversation_id: &str,
+        sender: &str,
+        count: usize,
+    ) -> Option<Vec<String>> {
+        let conversation = self.conversation(conversation_id)?;
+        if !conversation.participants.iter().any(|p| p == sender) {
+            return None;
+        }
+        (0..count)
+            .map(|_| {
+                let text = format!("message {} of the fake", self.writes + 1);
+                self.add_message_from(conversation_id, sender, Some(&text), &[])
+            })
+            .collect()
+    }
+
+    fn add_message_from(
+        &mut self,
+        conversation_id: &str,
+        sender: &str,
+        text: Option<&str>,
+        media_keys: &[&str],
+    ) -> Option<String> {
         let index = self
             .conversations
             .iter()
@@ -196,7 +229,7 @@ impl Dataset {
         event.insert("created_at".into(), json!(rfc3339(at)));
         event.insert("dm_conversation_id".into(), json!(conversation_id));
         event.insert("event_type".into(), json!("MessageCreate"));
-        event.insert("sender_id".into(), json!(ME));
+        event.insert("sender_id".into(), json!(sender));
         if let Some(text) = text {
             event.insert("text".into(), json!(text));
             if let Some(entities) = entities(text, &self.users) {
@@ -1260,5 +1293,25 @@ mod tests {
             Some(1_240),
             "the shared copy is untouched"
         );
+    }
+
+    #[test]
+    fn received_messages_come_from_a_participant_and_are_the_newest_in_order() {
+        let mut data = (*Dataset::seeded(DEFAULT_SEED)).clone();
+        let before = data.event_count(DEMO_CONVERSATION).unwrap();
+        assert_eq!(data.receive_messages(DEMO_CONVERSATION, ADA, 2), None);
+        assert_eq!(data.event_count(DEMO_CONVERSATION), Some(before));
+        let ids = data.receive_messages(DEMO_CONVERSATION, THEO, 3).unwrap();
+        assert_eq!(data.event_count(DEMO_CONVERSATION), Some(before + 3));
+        let newest: Vec<&str> = data.events(DEMO_CONVERSATION).unwrap()[..3]
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(newest, [&ids[2], &ids[1], &ids[0]]);
+        let event = &data.events(DEMO_CONVERSATION).unwrap()[0];
+        assert_eq!(event["sender_id"], THEO);
+        assert_eq!(event["event_type"], "MessageCreate");
+        assert_eq!(data.all_events()[0]["id"], ids[2].as_str());
+        assert_ids_unique_and_falling(&data);
     }
 }

@@ -216,6 +216,33 @@ impl FakeX {
         self.shared.knobs.inject(fault);
     }
 
+    /// Posts `count` messages from the user `sender_id` to the DM
+    /// conversation `conversation_id` now, each newer than every event
+    /// before it, and returns their ids, oldest first: the new messages a
+    /// watch should see. Every later read, the inbox's included, has them.
+    /// `None`, and nothing posted, when the fake has no such conversation
+    /// or the sender is not one of its participants.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// use x_dm::testing::{DEMO_CONVERSATION, FakeX};
+    /// let fake = FakeX::start().await?;
+    /// let ids = fake.post_messages(DEMO_CONVERSATION, "9876543210", 3).unwrap();
+    /// assert_eq!(ids.len(), 3);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn post_messages(
+        &self,
+        conversation_id: &str,
+        sender_id: &str,
+        count: usize,
+    ) -> Option<Vec<String>> {
+        self.shared
+            .store
+            .write(|data| data.receive_messages(conversation_id, sender_id, count))
+    }
+
     /// The data the fake serves now, writes included, to compare responses
     /// with. A snapshot: writes after this call do not change it, and
     /// holding it never holds up the fake.

@@ -8,6 +8,7 @@ mod includes;
 mod join;
 pub mod normalize;
 mod page;
+mod watch;
 
 pub use client::{Client, ClientBuilder};
 pub use generated::{OPERATIONS, operations, params, types};
@@ -18,6 +19,7 @@ pub use generated::{ByteStream, ClientInfo, Error, ResponseValue, builder, prelu
 pub use ids::{ChatConversationId, DmConversationId};
 pub use join::Joined;
 pub use page::{Meta, Page};
+pub use watch::{DmFeed, DmWatch};
 
 /// An X item joined to the users, media and Tweets its page included.
 pub type Item<T> = crate::engine::Item<T, Joined>;
