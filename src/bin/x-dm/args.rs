@@ -86,6 +86,8 @@ pub enum Command {
     /// Group conversations.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// Write each new DM event once, as it arrives, until interrupted.
+    Watch(commands::watch::Args),
     /// Read DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),

@@ -17,6 +17,8 @@ pub struct Context {
     target: Target,
     /// How items are written.
     pub format: Format,
+    /// Whether `--format` was given, rather than chosen for the terminal.
+    pub format_given: bool,
     /// Where they are written; standard output when `None`.
     pub output: Option<PathBuf>,
     /// The progress display on standard error.
@@ -37,6 +39,7 @@ impl Context {
         Ok(Self {
             target,
             format,
+            format_given: global.format.is_some(),
             output: global.output.clone(),
             progress: Progress::new(),
         })

@@ -7,6 +7,7 @@ mod context;
 mod export;
 mod output;
 mod progress;
+mod watch_state;
 
 use std::process::ExitCode;
 
@@ -64,6 +65,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Conversations(args) => commands::conversations::run(args, context).await,
         Command::Conversation(args) => commands::conversation::run(args, context).await,
+        Command::Watch(args) => commands::watch::run(args, context).await,
         Command::Tweetapi(TweetApiCommand::Conversation(args)) => {
             commands::tweetapi_conversation::run(args, context).await
         }

@@ -13,3 +13,4 @@ pub mod inbox;
 mod message;
 pub mod send;
 pub mod tweetapi_conversation;
+pub mod watch;
