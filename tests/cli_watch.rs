@@ -1,5 +1,6 @@
-//! `x-dm watch` end to end: the built binary against the fake, killed and
-//! restarted, each new event written once.
+//! `x-dm watch` and `x-dm webhook serve` end to end: the built binary
+//! against the fake and signed deliveries, killed and restarted, each new
+//! event written once.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Read;
@@ -8,7 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use x_dm::testing::{DEMO_CONVERSATION, FakeX};
+use x_dm::testing::{DEMO_CONVERSATION, FakeX, WebhookSender, dm_delivery};
+use x_dm::x::webhook::Signer;
 
 /// The other member of the demo conversation.
 const THEO: &str = "9876543210";
@@ -271,4 +273,71 @@ async fn a_backfill_then_a_conversation_state_refused_for_the_inbox() {
         .output()
         .unwrap();
     assert_eq!(table.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_serve_answers_the_crc_and_writes_each_signed_delivery_once() {
+    let dir = temp_dir("webhook");
+    let out = dir.join("deliveries.jsonl");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let serve = |secret: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_x-dm"));
+        command.env_remove("X_CONSUMER_SECRET").args([
+            "webhook",
+            "serve",
+            "--port",
+            &port.to_string(),
+        ]);
+        if let Some(secret) = secret {
+            command.env("X_CONSUMER_SECRET", secret);
+        }
+        command
+    };
+    let refused = serve(None).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("X_CONSUMER_SECRET"));
+
+    let mut child = Running::spawn(serve(Some("cli-secret")).stdout(appending(&out)));
+    let x = WebhookSender::new(format!("http://127.0.0.1:{port}/"), "cli-secret");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let crc = loop {
+        match x.crc("challenge_string").await {
+            Ok(answer) => break answer,
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(error) => panic!("the server never came up: {error}"),
+        }
+    };
+    let expected = Signer::new("cli-secret").crc_response("challenge_string");
+    assert_eq!(crc.0, 200);
+    assert_eq!(serde_json::from_str::<Value>(&crc.1).unwrap(), expected);
+
+    let first = dm_delivery("1234567890", "1800000000000000001", "9876543210", "hi");
+    let second = dm_delivery("1234567890", "1800000000000000002", "9876543210", "again");
+    assert_eq!(x.deliver(&first, 2).await.unwrap(), [200, 200]);
+    assert_eq!(
+        x.send(&second, Some("sha256=forged"), 1).await.unwrap(),
+        [401]
+    );
+    assert_eq!(x.deliver(&second, 1).await.unwrap(), [200]);
+    terminate(&mut child);
+    assert_eq!(exit_code(child).await, Some(0));
+    let lines: Vec<Value> = fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            serde_json::from_slice::<Value>(&first).unwrap(),
+            serde_json::from_slice::<Value>(&second).unwrap()
+        ],
+        "each delivery once, as sent"
+    );
 }

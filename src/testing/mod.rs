@@ -44,6 +44,8 @@ mod knobs;
 mod server;
 mod store;
 mod tweetapi;
+#[cfg(feature = "webhook")]
+mod webhook;
 mod x;
 
 use std::fmt;
@@ -57,6 +59,8 @@ use tokio::task::JoinHandle;
 pub use data::{DEFAULT_SEED, Dataset};
 use knobs::Knobs;
 use store::Store;
+#[cfg(feature = "webhook")]
+pub use webhook::{WebhookSender, dm_delivery};
 
 /// The big one-to-one DM conversation: over a thousand events of every type,
 /// with attachments, quoted Tweets and, on its third page of 100, a quoted

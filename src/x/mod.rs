@@ -9,6 +9,8 @@ mod join;
 pub mod normalize;
 mod page;
 mod watch;
+#[cfg(feature = "webhook")]
+pub mod webhook;
 
 pub use client::{Client, ClientBuilder};
 pub use generated::{OPERATIONS, operations, params, types};

@@ -88,6 +88,9 @@ pub enum Command {
     Group(GroupCommand),
     /// Write each new DM event once, as it arrives, until interrupted.
     Watch(commands::watch::Args),
+    /// Receive X's webhooks.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Read DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),
@@ -111,6 +114,13 @@ pub struct Amount {
 pub enum GroupCommand {
     /// Start a group conversation with its first message.
     Create(commands::group_create::Args),
+}
+
+/// `x-dm webhook ...`.
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Answer X's CRC and write each signed delivery once, until interrupted.
+    Serve(commands::webhook_serve::Args),
 }
 
 /// `x-dm tweetapi ...`.

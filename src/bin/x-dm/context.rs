@@ -50,6 +50,11 @@ impl Context {
         x_client(&self.target, &self.progress)
     }
 
+    /// The app's consumer secret, from `X_CONSUMER_SECRET` only.
+    pub fn consumer_secret(&self) -> Result<SecretString, Failure> {
+        credential("X_CONSUMER_SECRET", &self.target)
+    }
+
     /// The TweetAPI client, with `TWEETAPI_KEY` and `TWEETAPI_AUTH_TOKEN`.
     pub fn tweetapi_client(&self) -> Result<TweetApiClient, Failure> {
         tweetapi_client(&self.target, &self.progress)

@@ -4,16 +4,18 @@ mod args;
 mod checkpoint;
 mod commands;
 mod context;
+mod exec;
 mod export;
 mod output;
 mod progress;
+mod stop;
 mod watch_state;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, GroupCommand, TweetApiCommand};
+use crate::args::{Cli, Command, GroupCommand, TweetApiCommand, WebhookCommand};
 use crate::context::Context;
 use crate::export::Failure;
 
@@ -66,6 +68,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Conversations(args) => commands::conversations::run(args, context).await,
         Command::Conversation(args) => commands::conversation::run(args, context).await,
         Command::Watch(args) => commands::watch::run(args, context).await,
+        Command::Webhook(WebhookCommand::Serve(args)) => {
+            commands::webhook_serve::run(args, context).await
+        }
         Command::Tweetapi(TweetApiCommand::Conversation(args)) => {
             commands::tweetapi_conversation::run(args, context).await
         }

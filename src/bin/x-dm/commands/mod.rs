@@ -14,3 +14,4 @@ mod message;
 pub mod send;
 pub mod tweetapi_conversation;
 pub mod watch;
+pub mod webhook_serve;

@@ -4,20 +4,18 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures::TryStreamExt;
 use futures::stream::BoxStream;
-use tokio::io::AsyncWriteExt;
-use tokio::sync::Notify;
 use x_dm::engine::{Batch, Feed, Poll, Position, Start};
 use x_dm::x::types::DmEvent;
 
 use crate::args::Format;
 use crate::context::Context;
+use crate::exec::run_with_input;
 use crate::export::Failure;
+use crate::stop::Stop;
 use crate::watch_state::{Mark, WatchState, mark_of, recover};
 
 /// `x-dm watch`.
@@ -194,30 +192,11 @@ impl Saver {
 
 /// Runs `command` with the event on its standard input.
 async fn exec(command: &str, event: &Event) -> Result<(), Failure> {
-    let mut child = tokio::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| Failure::Run(format!("--exec: cannot run `{command}`: {e}")))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        let mut line = json_of(event);
-        line.push('\n');
-        // A command that does not read its input is free not to.
-        match stdin.write_all(line.as_bytes()).await {
-            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e.into()),
-            _ => {}
-        }
-    }
-    let status = child.wait().await?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(Failure::Run(format!(
-            "--exec `{command}` failed ({status}) on event {}; the watch stops before it, and a restart with the same --state offers it again",
-            event.id
-        )))
-    }
+    let what = format!(
+        "event {}; the watch stops before it, and a restart with the same --state offers it again",
+        event.id
+    );
+    run_with_input(command, &json_of(event), &what).await
 }
 
 fn json_of(event: &Event) -> String {
@@ -314,56 +293,4 @@ fn stdout_file() -> Option<File> {
 #[cfg(not(unix))]
 fn stdout_file() -> Option<File> {
     None
-}
-
-/// A stop asked for by a signal, taken at the next safe point.
-#[derive(Clone, Default)]
-struct Stop {
-    asked: Arc<AtomicBool>,
-    notify: Arc<Notify>,
-}
-
-impl Stop {
-    /// Listens from now on: a signal no longer ends the process at once.
-    fn listen() -> io::Result<Self> {
-        let stop = Self::default();
-        let asked = stop.clone();
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let mut interrupt = signal(SignalKind::interrupt())?;
-            let mut terminate = signal(SignalKind::terminate())?;
-            let mut hangup = signal(SignalKind::hangup())?;
-            tokio::spawn(async move {
-                tokio::select! {
-                    _ = interrupt.recv() => {}
-                    _ = terminate.recv() => {}
-                    _ = hangup.recv() => {}
-                }
-                asked.ask();
-            });
-        }
-        #[cfg(not(unix))]
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                asked.ask();
-            }
-        });
-        Ok(stop)
-    }
-
-    fn ask(&self) {
-        self.asked.store(true, Ordering::SeqCst);
-        self.notify.notify_one();
-    }
-
-    fn is_requested(&self) -> bool {
-        self.asked.load(Ordering::SeqCst)
-    }
-
-    async fn requested(&self) {
-        if !self.is_requested() {
-            self.notify.notified().await;
-        }
-    }
 }
