@@ -17,7 +17,8 @@ use x_dm::x::types::{
 /// other users can read in `ps`): X_ACCESS_TOKEN (an OAuth 2.0 user-context
 /// token with dm.read, tweet.read and users.read) for the X API;
 /// TWEETAPI_KEY and TWEETAPI_AUTH_TOKEN (the account's auth_token cookie) for
-/// TweetAPI. With --demo, none is needed.
+/// TweetAPI; X_CONSUMER_SECRET (the app's API secret key) for `webhook
+/// serve`. With --demo, none is needed.
 #[derive(Debug, Parser)]
 #[command(name = "x-dm", version, about, long_about)]
 pub struct Cli {
