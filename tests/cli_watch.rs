@@ -341,3 +341,76 @@ async fn webhook_serve_answers_the_crc_and_writes_each_signed_delivery_once() {
         "each delivery once, as sent"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_register_list_validate_replay_and_delete_take_the_apps_token() {
+    let fake = FakeX::start().await.unwrap();
+    let base_url = fake.base_url();
+    let run = move |token: Option<&str>, args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_x-dm"));
+        command
+            .env_remove("X_BEARER_TOKEN")
+            .env("X_ACCESS_TOKEN", "a-user-token")
+            .args(["--base-url", &base_url, "webhook"])
+            .args(args);
+        if let Some(token) = token {
+            command.env("X_BEARER_TOKEN", token);
+        }
+        let output = command.output().unwrap();
+        let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        (
+            output.status.code(),
+            lines,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let app = Some("an-app-token");
+    let (code, _, stderr) = run(None, &["list"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("X_BEARER_TOKEN"), "{stderr}");
+
+    let (code, created, _) = run(app, &["register", "https://bot.example.com/x"]);
+    assert_eq!(code, Some(0));
+    let id = created[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(created[0]["valid"], true);
+    let (_, listed, _) = run(app, &["list"]);
+    assert_eq!(listed, created, "one line per webhook, as sent");
+    assert_eq!(
+        run(app, &["validate", &id]).1,
+        [serde_json::json!({"valid": true})]
+    );
+    let (code, job, _) = run(
+        app,
+        &[
+            "replay",
+            &id,
+            "--from",
+            "202612010930",
+            "--to",
+            "2026-12-01T10:00:00Z",
+        ],
+    );
+    assert_eq!(code, Some(0));
+    assert!(job[0]["job_id"].is_string());
+    let (code, _, stderr) = run(
+        app,
+        &[
+            "replay",
+            &id,
+            "--from",
+            "202612011000",
+            "--to",
+            "202612010930",
+        ],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        run(app, &["delete", &id]).1,
+        [serde_json::json!({"deleted": true})]
+    );
+    assert!(fake.dataset().webhooks().is_empty());
+    assert_eq!(run(app, &["delete", &id]).0, Some(1), "gone");
+}

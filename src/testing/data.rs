@@ -58,6 +58,8 @@ pub struct Dataset {
     tweets: Vec<Value>,
     conversations: Vec<Conversation>,
     chat: Vec<Value>,
+    /// The webhooks registered with the fake, oldest first.
+    webhooks: Vec<Value>,
     /// The time of the next write, in Unix milliseconds: later than every
     /// event, so that a sent message is the newest of its conversation.
     clock_ms: i64,
@@ -245,6 +247,61 @@ impl Dataset {
         self.clock_ms += WRITE_STEP_MS;
         self.writes += 1;
         Some(id)
+    }
+}
+
+/// Webhooks, as the app registered them.
+impl Dataset {
+    /// The webhooks registered so far, oldest first.
+    pub fn webhooks(&self) -> &[Value] {
+        &self.webhooks
+    }
+
+    /// Registers `url` and returns the webhook; `None` when the app has a
+    /// webhook of that URL already.
+    pub(crate) fn add_webhook(&mut self, url: &str) -> Option<Value> {
+        if self.webhook_of_url(url).is_some() {
+            return None;
+        }
+        let webhook = json!({
+            "id": snowflake(self.clock_ms, self.writes),
+            "url": url,
+            "valid": true,
+            "created_at": rfc3339(self.clock_ms),
+        });
+        self.clock_ms += WRITE_STEP_MS;
+        self.writes += 1;
+        self.webhooks.push(webhook.clone());
+        Some(webhook)
+    }
+
+    pub(crate) fn webhook(&self, id: &str) -> Option<&Value> {
+        by_key(&self.webhooks, "id", id)
+    }
+
+    fn webhook_of_url(&self, url: &str) -> Option<&Value> {
+        by_key(&self.webhooks, "url", url)
+    }
+
+    /// Removes the webhook `id`; whether there was one.
+    pub(crate) fn remove_webhook(&mut self, id: &str) -> bool {
+        let before = self.webhooks.len();
+        self.webhooks
+            .retain(|webhook| webhook.get("id").and_then(Value::as_str) != Some(id));
+        self.writes += 1;
+        self.webhooks.len() < before
+    }
+
+    /// A replay job's id and creation time, as a snowflake of the write
+    /// count.
+    pub(crate) fn start_replay(&mut self) -> (String, String) {
+        let job = (
+            snowflake(self.clock_ms, self.writes),
+            rfc3339(self.clock_ms),
+        );
+        self.clock_ms += WRITE_STEP_MS;
+        self.writes += 1;
+        job
     }
 }
 
@@ -454,6 +511,7 @@ fn build(seed: u64) -> Dataset {
         tweets,
         conversations,
         chat,
+        webhooks: Vec::new(),
         clock_ms: newest_ms + WRITE_GAP_MS,
         writes: 0,
     }

@@ -18,7 +18,8 @@ use x_dm::x::types::{
 /// token with dm.read, tweet.read and users.read) for the X API;
 /// TWEETAPI_KEY and TWEETAPI_AUTH_TOKEN (the account's auth_token cookie) for
 /// TweetAPI; X_CONSUMER_SECRET (the app's API secret key) for `webhook
-/// serve`. With --demo, none is needed.
+/// serve`; X_BEARER_TOKEN (the app's bearer token) for the other `webhook`
+/// commands. With --demo, none is needed.
 #[derive(Debug, Parser)]
 #[command(name = "x-dm", version, about, long_about)]
 pub struct Cli {
@@ -122,6 +123,16 @@ pub enum GroupCommand {
 pub enum WebhookCommand {
     /// Answer X's CRC and write each signed delivery once, until interrupted.
     Serve(commands::webhook_serve::Args),
+    /// Register a webhook URL (with X_BEARER_TOKEN, the app's token).
+    Register(commands::webhook_register::Args),
+    /// List the app's webhooks.
+    List(commands::webhook_list::Args),
+    /// Have X send a webhook its CRC challenge now.
+    Validate(commands::webhook_validate::Args),
+    /// Delete a webhook.
+    Delete(commands::webhook_delete::Args),
+    /// Have X deliver a span of the past 24 hours again.
+    Replay(commands::webhook_replay::Args),
 }
 
 /// `x-dm tweetapi ...`.

@@ -50,6 +50,13 @@ impl Context {
         x_client(&self.target, &self.progress)
     }
 
+    /// The X client acting for the app, with `X_BEARER_TOKEN`: what the
+    /// webhook endpoints take.
+    pub fn app_client(&self) -> Result<Client, Failure> {
+        let token = credential("X_BEARER_TOKEN", &self.target)?;
+        client_with(token, &self.target, &self.progress)
+    }
+
     /// The app's consumer secret, from `X_CONSUMER_SECRET` only.
     pub fn consumer_secret(&self) -> Result<SecretString, Failure> {
         credential("X_CONSUMER_SECRET", &self.target)
@@ -106,6 +113,14 @@ fn credential(name: &str, target: &Target) -> Result<SecretString, Failure> {
 
 fn x_client(target: &Target, progress: &Progress) -> Result<Client, Failure> {
     let token = credential("X_ACCESS_TOKEN", target)?;
+    client_with(token, target, progress)
+}
+
+fn client_with(
+    token: SecretString,
+    target: &Target,
+    progress: &Progress,
+) -> Result<Client, Failure> {
     let mut builder = Client::builder(token.expose_secret());
     if let Some(base_url) = &target.base_url {
         builder = builder.base_url(base_url);

@@ -68,9 +68,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Conversations(args) => commands::conversations::run(args, context).await,
         Command::Conversation(args) => commands::conversation::run(args, context).await,
         Command::Watch(args) => commands::watch::run(args, context).await,
-        Command::Webhook(WebhookCommand::Serve(args)) => {
-            commands::webhook_serve::run(args, context).await
-        }
+        Command::Webhook(command) => match command {
+            WebhookCommand::Serve(args) => commands::webhook_serve::run(args, context).await,
+            WebhookCommand::Register(args) => commands::webhook_register::run(args, context).await,
+            WebhookCommand::List(args) => commands::webhook_list::run(args, context).await,
+            WebhookCommand::Validate(args) => commands::webhook_validate::run(args, context).await,
+            WebhookCommand::Delete(args) => commands::webhook_delete::run(args, context).await,
+            WebhookCommand::Replay(args) => commands::webhook_replay::run(args, context).await,
+        },
         Command::Tweetapi(TweetApiCommand::Conversation(args)) => {
             commands::tweetapi_conversation::run(args, context).await
         }

@@ -6,15 +6,20 @@
 mod chat_conversation;
 mod chat_conversations;
 mod create_group;
+mod create_webhook;
 mod delete_event;
+mod delete_webhook;
 mod dm_event;
 mod dm_events;
 mod dm_events_with;
 mod inbox;
 mod media_append;
+mod replay_webhook;
 mod send_message;
 mod send_message_to;
 pub(crate) mod shape;
+mod validate_webhook;
+mod webhooks;
 
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
@@ -42,6 +47,11 @@ pub(crate) static API: Api = Api {
         send_message_to::ROUTE,
         create_group::ROUTE,
         media_append::ROUTE,
+        webhooks::ROUTE,
+        create_webhook::ROUTE,
+        validate_webhook::ROUTE,
+        delete_webhook::ROUTE,
+        replay_webhook::ROUTE,
     ],
     authorize,
     refuse,
