@@ -178,15 +178,27 @@ async fn sigterm_while_the_reader_lags_finishes_the_batch_and_saves_it() {
     let state = dir.join("state.json");
     let mut child = Running::spawn(watch(&fake, &state, &[]).stdout(Stdio::piped()));
     until("the first position", || state.exists()).await;
-    // More than a pipe holds: the watch blocks mid-batch until it is read.
-    let posted = fake.post_messages(DEMO_CONVERSATION, THEO, 1000).unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    terminate(&mut child);
+    // More than the watch's buffer and a pipe hold together (about 270 KB
+    // against 128 KB): the watch blocks mid-batch until the pipe is read.
+    let posted = fake.post_messages(DEMO_CONVERSATION, THEO, 3000).unwrap();
     let mut stdout = child.child().stdout.take().unwrap();
+    // The first byte says the batch is being written; the signal lands
+    // while the rest of it waits for the pipe.
+    let (stdout, first) = tokio::task::spawn_blocking(move || {
+        let mut first = [0u8; 1];
+        stdout.read_exact(&mut first).unwrap();
+        (stdout, first)
+    })
+    .await
+    .unwrap();
+    terminate(&mut child);
     let text = tokio::task::spawn_blocking(move || {
-        let mut text = String::new();
-        stdout.read_to_string(&mut text).unwrap();
-        text
+        let mut stdout = stdout;
+        let mut rest = Vec::new();
+        stdout.read_to_end(&mut rest).unwrap();
+        let mut text = vec![first[0]];
+        text.extend(rest);
+        String::from_utf8(text).unwrap()
     })
     .await
     .unwrap();
