@@ -426,3 +426,64 @@ async fn webhook_register_list_validate_replay_and_delete_take_the_apps_token() 
     assert!(fake.dataset().webhooks().is_empty());
     assert_eq!(run(app, &["delete", &id]).0, Some(1), "gone");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activity_subscribe_list_and_delete_take_the_users_token() {
+    let fake = FakeX::start().await.unwrap();
+    let base_url = fake.base_url();
+    let run = move |token: Option<&str>, args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_x-dm"));
+        command
+            .env_remove("X_ACCESS_TOKEN")
+            .args(["--base-url", &base_url, "activity"])
+            .args(args);
+        if let Some(token) = token {
+            command.env("X_ACCESS_TOKEN", token);
+        }
+        let output = command.output().unwrap();
+        let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        (
+            output.status.code(),
+            lines,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let user = Some("a-user-token");
+    let (code, _, stderr) = run(None, &["list"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("X_ACCESS_TOKEN"), "{stderr}");
+    let (code, _, stderr) = run(user, &["subscribe", "--events", "dm.everything"]);
+    assert_eq!(code, Some(2), "an unknown event type: {stderr}");
+
+    let (code, made, _) = run(
+        user,
+        &[
+            "subscribe",
+            "--events",
+            "dm.received,dm.sent",
+            "--user-id",
+            "1234567890",
+        ],
+    );
+    assert_eq!(code, Some(0));
+    let types: Vec<&str> = made
+        .iter()
+        .map(|line| line["subscription"]["event_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        ["dm.received", "dm.sent"],
+        "one subscription per type"
+    );
+    let (_, listed, _) = run(user, &["list", "--user-id", "1234567890"]);
+    assert_eq!(listed.len(), 2);
+    let id = listed[0]["subscription_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        run(user, &["delete", &id]).1,
+        [serde_json::json!({"deleted": true})]
+    );
+    assert_eq!(fake.dataset().subscriptions().len(), 1);
+}

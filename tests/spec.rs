@@ -149,7 +149,7 @@ fn the_generic_problem_excludes_exactly_the_known_types() {
 }
 
 #[test]
-fn dm_and_chat_operations_take_user_context_auth_only_and_webhooks_the_apps_token() {
+fn dm_and_chat_take_user_context_auth_only_webhooks_the_apps_token_subscriptions_both() {
     let spec = load("x-api.yaml");
     let schemes: BTreeSet<&String> = spec["components"]["securitySchemes"]
         .as_object()
@@ -172,6 +172,15 @@ fn dm_and_chat_operations_take_user_context_auth_only_and_webhooks_the_apps_toke
                 assert!(
                     security[0]["BearerToken"].is_array(),
                     "{method} {path}: the app's bearer token"
+                );
+                continue;
+            }
+            // Subscriptions: the user's token first, the app's also taken.
+            if path.starts_with("/2/activity/subscriptions") {
+                assert!(
+                    security[0]["OAuth2UserToken"].is_array()
+                        && security[2]["BearerToken"].is_array(),
+                    "{method} {path}: the user's token, then the app's"
                 );
                 continue;
             }

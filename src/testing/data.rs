@@ -60,6 +60,8 @@ pub struct Dataset {
     chat: Vec<Value>,
     /// The webhooks registered with the fake, oldest first.
     webhooks: Vec<Value>,
+    /// The X Activity API subscriptions, oldest first.
+    subscriptions: Vec<Value>,
     /// The time of the next write, in Unix milliseconds: later than every
     /// event, so that a sent message is the newest of its conversation.
     clock_ms: i64,
@@ -305,6 +307,74 @@ impl Dataset {
     }
 }
 
+/// X Activity API subscriptions, as the app made them.
+impl Dataset {
+    /// The subscriptions so far, oldest first.
+    pub fn subscriptions(&self) -> &[Value] {
+        &self.subscriptions
+    }
+
+    /// Subscribes as `request` (a checked `CreateActivitySubscriptionRequest`)
+    /// asks; the same event type and filter again refreshes the one there
+    /// is, as X does.
+    pub(crate) fn subscribe(&mut self, request: &Value) -> Value {
+        let now = rfc3339(self.clock_ms);
+        let same = |s: &Value| {
+            s["event_type"] == request["event_type"] && s["filter"] == request["filter"]
+        };
+        if let Some(existing) = self.subscriptions.iter_mut().find(|s| same(s)) {
+            existing["updated_at"] = json!(now);
+            if let Some(expires) = request.get("expires_at") {
+                existing["expires_at"] = expires.clone();
+            }
+            return existing.clone();
+        }
+        let mut subscription = json!({
+            "subscription_id": snowflake(self.clock_ms, self.writes),
+            "event_type": request["event_type"],
+            "filter": request["filter"],
+            "created_at": now,
+            "updated_at": now,
+        });
+        for field in ["tag", "webhook_id", "expires_at"] {
+            if let Some(value) = request.get(field) {
+                subscription[field] = value.clone();
+            }
+        }
+        self.clock_ms += WRITE_STEP_MS;
+        self.writes += 1;
+        self.subscriptions.push(subscription.clone());
+        subscription
+    }
+
+    /// Changes the tag or webhook of subscription `id`; `None` when there
+    /// is no such subscription.
+    pub(crate) fn update_subscription(&mut self, id: &str, change: &Value) -> Option<Value> {
+        let now = rfc3339(self.clock_ms);
+        let subscription = self
+            .subscriptions
+            .iter_mut()
+            .find(|s| s.get("subscription_id").and_then(Value::as_str) == Some(id))?;
+        for field in ["tag", "webhook_id"] {
+            if let Some(value) = change.get(field) {
+                subscription[field] = value.clone();
+            }
+        }
+        subscription["updated_at"] = json!(now);
+        self.writes += 1;
+        Some(subscription.clone())
+    }
+
+    /// Removes subscription `id`; whether there was one.
+    pub(crate) fn unsubscribe(&mut self, id: &str) -> bool {
+        let before = self.subscriptions.len();
+        self.subscriptions
+            .retain(|s| s.get("subscription_id").and_then(Value::as_str) != Some(id));
+        self.writes += 1;
+        self.subscriptions.len() < before
+    }
+}
+
 /// What deleting an event came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Deleted {
@@ -512,6 +582,7 @@ fn build(seed: u64) -> Dataset {
         conversations,
         chat,
         webhooks: Vec::new(),
+        subscriptions: Vec::new(),
         clock_ms: newest_ms + WRITE_GAP_MS,
         writes: 0,
     }

@@ -146,6 +146,39 @@ impl Client {
         Request::<operations::AppendMediaUpload>::new(self, media_id, chunk)
     }
 
+    /// The X Activity API subscriptions. The subscription operations take
+    /// the user's token here (with the scope of the event type: `dm.read`
+    /// for `dm.*` and `chat.*`); X also takes the app's.
+    pub fn activity_subscriptions(&self) -> Request<operations::GetActivitySubscriptions> {
+        Request::<operations::GetActivitySubscriptions>::new(self)
+    }
+
+    /// Subscribes to one event type. Not retried once it may have reached
+    /// X.
+    pub fn subscribe(
+        &self,
+        subscription: types::CreateActivitySubscriptionRequest,
+    ) -> Request<operations::CreateActivitySubscription> {
+        Request::<operations::CreateActivitySubscription>::new(self, subscription)
+    }
+
+    /// Changes a subscription's tag or webhook.
+    pub fn update_subscription(
+        &self,
+        subscription_id: impl AsRef<str>,
+        change: types::UpdateActivitySubscriptionRequest,
+    ) -> Request<operations::UpdateActivitySubscription> {
+        Request::<operations::UpdateActivitySubscription>::new(self, subscription_id, change)
+    }
+
+    /// Deletes a subscription. Not retried once it may have reached X.
+    pub fn unsubscribe(
+        &self,
+        subscription_id: impl AsRef<str>,
+    ) -> Request<operations::DeleteActivitySubscription> {
+        Request::<operations::DeleteActivitySubscription>::new(self, subscription_id)
+    }
+
     /// The app's webhooks. The webhook operations take the app's bearer
     /// token: build the client with it (2.169 also takes a user's token,
     /// except for a replay).

@@ -93,6 +93,9 @@ pub enum Command {
     /// Receive X's webhooks.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// X Activity API subscriptions.
+    #[command(subcommand)]
+    Activity(ActivityCommand),
     /// Read DMs through TweetAPI.
     #[command(subcommand)]
     Tweetapi(TweetApiCommand),
@@ -116,6 +119,17 @@ pub struct Amount {
 pub enum GroupCommand {
     /// Start a group conversation with its first message.
     Create(commands::group_create::Args),
+}
+
+/// `x-dm activity ...`.
+#[derive(Debug, Subcommand)]
+pub enum ActivityCommand {
+    /// Subscribe to event types (with X_ACCESS_TOKEN, the user's token).
+    Subscribe(commands::activity_subscribe::Args),
+    /// List the subscriptions.
+    List(commands::activity_list::Args),
+    /// Delete a subscription.
+    Delete(commands::activity_delete::Args),
 }
 
 /// `x-dm webhook ...`.

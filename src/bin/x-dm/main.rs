@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, GroupCommand, TweetApiCommand, WebhookCommand};
+use crate::args::{ActivityCommand, Cli, Command, GroupCommand, TweetApiCommand, WebhookCommand};
 use crate::context::Context;
 use crate::export::Failure;
 
@@ -68,6 +68,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Conversations(args) => commands::conversations::run(args, context).await,
         Command::Conversation(args) => commands::conversation::run(args, context).await,
         Command::Watch(args) => commands::watch::run(args, context).await,
+        Command::Activity(command) => match command {
+            ActivityCommand::Subscribe(args) => {
+                commands::activity_subscribe::run(args, context).await
+            }
+            ActivityCommand::List(args) => commands::activity_list::run(args, context).await,
+            ActivityCommand::Delete(args) => commands::activity_delete::run(args, context).await,
+        },
         Command::Webhook(command) => match command {
             WebhookCommand::Serve(args) => commands::webhook_serve::run(args, context).await,
             WebhookCommand::Register(args) => commands::webhook_register::run(args, context).await,

@@ -3,11 +3,14 @@
 //! X's errors (RFC 7807 problems, and the legacy `errors` of an unknown
 //! path).
 
+mod activity_subscriptions;
 mod chat_conversation;
 mod chat_conversations;
 mod create_group;
+mod create_subscription;
 mod create_webhook;
 mod delete_event;
+mod delete_subscription;
 mod delete_webhook;
 mod dm_event;
 mod dm_events;
@@ -18,6 +21,7 @@ mod replay_webhook;
 mod send_message;
 mod send_message_to;
 pub(crate) mod shape;
+mod update_subscription;
 mod validate_webhook;
 mod webhooks;
 
@@ -47,6 +51,10 @@ pub(crate) static API: Api = Api {
         send_message_to::ROUTE,
         create_group::ROUTE,
         media_append::ROUTE,
+        activity_subscriptions::ROUTE,
+        create_subscription::ROUTE,
+        update_subscription::ROUTE,
+        delete_subscription::ROUTE,
         webhooks::ROUTE,
         create_webhook::ROUTE,
         validate_webhook::ROUTE,

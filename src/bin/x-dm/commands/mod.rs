@@ -1,5 +1,8 @@
 //! One file per command: its arguments and what it does.
 
+pub mod activity_delete;
+pub mod activity_list;
+pub mod activity_subscribe;
 mod chat_selection;
 pub mod conversation;
 pub mod conversations;
