@@ -83,11 +83,11 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
             saved.watching
         )));
     }
-    let mut sink = match args.exec {
-        Some(_) => None,
-        None => Some(Sink::open(context.output.as_deref())?),
+    let mut handler = match args.exec {
+        Some(command) => Handler::Exec(command),
+        None => Handler::Write(Sink::open(context.output.as_deref())?),
     };
-    if let (Some(state), Some(sink), Some(path)) = (&mut saved, &sink, &args.state)
+    if let (Some(state), Handler::Write(sink), Some(path)) = (&mut saved, &handler, &args.state)
         && sink.catch_up(state)?
     {
         state.save(path)?;
@@ -115,8 +115,8 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
             batch = batches.try_next() => batch?,
         };
         let Some(batch) = batch else { return Ok(()) };
-        match (&args.exec, &mut sink) {
-            (Some(command), _) => {
+        match &mut handler {
+            Handler::Exec(command) => {
                 for (index, event) in batch.items.iter().enumerate() {
                     if let Err(failure) = exec(command, event).await {
                         saver.save(batch.position_before(index), None)?;
@@ -129,14 +129,19 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
                 }
                 saver.save(batch.position().clone(), None)?;
             }
-            (None, Some(sink)) => {
+            Handler::Write(sink) => {
                 sink.write(&batch)?;
                 let mark = sink.mark()?;
                 saver.save(batch.position().clone(), mark)?;
             }
-            (None, None) => unreachable!("a sink is opened unless --exec is given"),
         }
     }
+}
+
+/// What becomes of each event: handed to `--exec`, or written out.
+enum Handler {
+    Exec(String),
+    Write(Sink),
 }
 
 fn configure<F: Feed<Item = Event>>(
