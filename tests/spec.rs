@@ -149,7 +149,7 @@ fn the_generic_problem_excludes_exactly_the_known_types() {
 }
 
 #[test]
-fn dm_and_chat_operations_take_user_context_auth_only() {
+fn dm_and_chat_take_user_context_auth_only_webhooks_the_apps_token_subscriptions_both() {
     let spec = load("x-api.yaml");
     let schemes: BTreeSet<&String> = spec["components"]["securitySchemes"]
         .as_object()
@@ -158,11 +158,40 @@ fn dm_and_chat_operations_take_user_context_auth_only() {
         .collect();
     assert_eq!(
         schemes,
-        BTreeSet::from([&"OAuth2UserToken".to_owned(), &"UserToken".to_owned()])
+        BTreeSet::from([
+            &"BearerToken".to_owned(),
+            &"OAuth2UserToken".to_owned(),
+            &"UserToken".to_owned()
+        ])
     );
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
             let security = &operation["security"];
+            // The app's endpoints: its bearer token first, as X documents.
+            if path.starts_with("/2/webhooks") {
+                assert!(
+                    security[0]["BearerToken"].is_array(),
+                    "{method} {path}: the app's bearer token"
+                );
+                continue;
+            }
+            // Subscriptions: the user's token first, the app's also taken.
+            if path.starts_with("/2/activity/subscriptions") {
+                assert!(
+                    security[0]["OAuth2UserToken"].is_array()
+                        && security[2]["BearerToken"].is_array(),
+                    "{method} {path}: the user's token, then the app's"
+                );
+                continue;
+            }
+            assert!(
+                security
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|scheme| scheme.get("BearerToken").is_none()),
+                "{method} {path}: DM and Chat refuse app-only tokens"
+            );
             let scopes = strings(&security[0]["OAuth2UserToken"]);
             // Reads need `dm.read`; writes the scope of what they write.
             let needed = match (method.as_str(), path.as_str()) {

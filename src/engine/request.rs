@@ -145,6 +145,19 @@ impl<E: Endpoint> Request<E> {
         self.start = Some(token);
     }
 
+    /// The same request from its newest page on, walking older: how a
+    /// watch reads it, whatever page or direction the caller set.
+    pub(crate) fn at_newest(mut self) -> Self {
+        self.start = None;
+        self.direction = Direction::Older;
+        self
+    }
+
+    /// The connection the request goes through.
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
     pub(crate) fn set_direction(&mut self, direction: Direction) {
         self.direction = direction;
     }

@@ -296,7 +296,7 @@ fn never_sent(error: &reqwest::Error) -> bool {
     error.is_connect()
 }
 
-async fn pause(
+pub(crate) async fn pause(
     session: &Session,
     reason: WaitReason,
     duration: Duration,

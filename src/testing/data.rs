@@ -60,6 +60,10 @@ pub struct Dataset {
     tweets: Vec<Value>,
     conversations: Vec<Conversation>,
     chat: ChatState,
+    /// The webhooks registered with the fake, oldest first.
+    webhooks: Vec<Value>,
+    /// The X Activity API subscriptions, oldest first.
+    subscriptions: Vec<Value>,
     /// The time of the next write, in Unix milliseconds: later than every
     /// event, so that a sent message is the newest of its conversation.
     clock_ms: i64,
@@ -218,6 +222,39 @@ impl Dataset {
         text: Option<&str>,
         media_keys: &[&str],
     ) -> Option<String> {
+        self.add_message_from(conversation_id, ME, text, media_keys)
+    }
+
+    /// Adds `count` messages from `sender` to `conversation_id`, one after
+    /// the other, as the newest events, and returns their ids, oldest
+    /// first: what arrives while a watch polls. `None`, and nothing added,
+    /// for a conversation the fake does not have or a sender who is not one
+    /// of its participants.
+    pub(crate) fn receive_messages(
+        &mut self,
+        conversation_id: &str,
+        sender: &str,
+        count: usize,
+    ) -> Option<Vec<String>> {
+        let conversation = self.conversation(conversation_id)?;
+        if !conversation.participants.iter().any(|p| p == sender) {
+            return None;
+        }
+        (0..count)
+            .map(|_| {
+                let text = format!("message {} of the fake", self.writes + 1);
+                self.add_message_from(conversation_id, sender, Some(&text), &[])
+            })
+            .collect()
+    }
+
+    fn add_message_from(
+        &mut self,
+        conversation_id: &str,
+        sender: &str,
+        text: Option<&str>,
+        media_keys: &[&str],
+    ) -> Option<String> {
         let index = self
             .conversations
             .iter()
@@ -229,7 +266,7 @@ impl Dataset {
         event.insert("created_at".into(), json!(rfc3339(at)));
         event.insert("dm_conversation_id".into(), json!(conversation_id));
         event.insert("event_type".into(), json!("MessageCreate"));
-        event.insert("sender_id".into(), json!(ME));
+        event.insert("sender_id".into(), json!(sender));
         if let Some(text) = text {
             event.insert("text".into(), json!(text));
             if let Some(entities) = entities(text, &self.users) {
@@ -394,6 +431,129 @@ impl Ids<'_> {
     /// The time of the next write, as X writes times.
     pub fn now(&self) -> String {
         rfc3339(*self.clock_ms)
+    }
+}
+
+/// Webhooks, as the app registered them.
+impl Dataset {
+    /// The webhooks registered so far, oldest first.
+    pub fn webhooks(&self) -> &[Value] {
+        &self.webhooks
+    }
+
+    /// Registers `url` and returns the webhook; `None` when the app has a
+    /// webhook of that URL already.
+    pub(crate) fn add_webhook(&mut self, url: &str) -> Option<Value> {
+        if self.webhook_of_url(url).is_some() {
+            return None;
+        }
+        let webhook = json!({
+            "id": snowflake(self.clock_ms, self.writes),
+            "url": url,
+            "valid": true,
+            "created_at": rfc3339(self.clock_ms),
+        });
+        self.clock_ms += WRITE_STEP_MS;
+        self.writes += 1;
+        self.webhooks.push(webhook.clone());
+        Some(webhook)
+    }
+
+    pub(crate) fn webhook(&self, id: &str) -> Option<&Value> {
+        by_key(&self.webhooks, "id", id)
+    }
+
+    fn webhook_of_url(&self, url: &str) -> Option<&Value> {
+        by_key(&self.webhooks, "url", url)
+    }
+
+    /// Removes the webhook `id`; whether there was one.
+    pub(crate) fn remove_webhook(&mut self, id: &str) -> bool {
+        let before = self.webhooks.len();
+        self.webhooks
+            .retain(|webhook| webhook.get("id").and_then(Value::as_str) != Some(id));
+        self.writes += 1;
+        self.webhooks.len() < before
+    }
+
+    /// A replay job's id and creation time, as a snowflake of the write
+    /// count.
+    pub(crate) fn start_replay(&mut self) -> (String, String) {
+        let job = (
+            snowflake(self.clock_ms, self.writes),
+            rfc3339(self.clock_ms),
+        );
+        self.clock_ms += WRITE_STEP_MS;
+        self.writes += 1;
+        job
+    }
+}
+
+/// X Activity API subscriptions, as the app made them.
+impl Dataset {
+    /// The subscriptions so far, oldest first.
+    pub fn subscriptions(&self) -> &[Value] {
+        &self.subscriptions
+    }
+
+    /// Subscribes as `request` (a checked `CreateActivitySubscriptionRequest`)
+    /// asks; the same event type and filter again refreshes the one there
+    /// is, as X does.
+    pub(crate) fn subscribe(&mut self, request: &Value) -> Value {
+        let now = rfc3339(self.clock_ms);
+        let same = |s: &Value| {
+            s["event_type"] == request["event_type"] && s["filter"] == request["filter"]
+        };
+        if let Some(existing) = self.subscriptions.iter_mut().find(|s| same(s)) {
+            existing["updated_at"] = json!(now);
+            if let Some(expires) = request.get("expires_at") {
+                existing["expires_at"] = expires.clone();
+            }
+            return existing.clone();
+        }
+        let mut subscription = json!({
+            "subscription_id": snowflake(self.clock_ms, self.writes),
+            "event_type": request["event_type"],
+            "filter": request["filter"],
+            "created_at": now,
+            "updated_at": now,
+        });
+        for field in ["tag", "webhook_id", "expires_at"] {
+            if let Some(value) = request.get(field) {
+                subscription[field] = value.clone();
+            }
+        }
+        self.clock_ms += WRITE_STEP_MS;
+        self.writes += 1;
+        self.subscriptions.push(subscription.clone());
+        subscription
+    }
+
+    /// Changes the tag or webhook of subscription `id`; `None` when there
+    /// is no such subscription.
+    pub(crate) fn update_subscription(&mut self, id: &str, change: &Value) -> Option<Value> {
+        let now = rfc3339(self.clock_ms);
+        let subscription = self
+            .subscriptions
+            .iter_mut()
+            .find(|s| s.get("subscription_id").and_then(Value::as_str) == Some(id))?;
+        for field in ["tag", "webhook_id"] {
+            if let Some(value) = change.get(field) {
+                subscription[field] = value.clone();
+            }
+        }
+        subscription["updated_at"] = json!(now);
+        self.writes += 1;
+        Some(subscription.clone())
+    }
+
+    /// Removes subscription `id`; whether there was one.
+    pub(crate) fn unsubscribe(&mut self, id: &str) -> bool {
+        let before = self.subscriptions.len();
+        self.subscriptions
+            .retain(|s| s.get("subscription_id").and_then(Value::as_str) != Some(id));
+        self.writes += 1;
+        self.subscriptions.len() < before
     }
 }
 
@@ -605,6 +765,8 @@ fn build(seed: u64) -> Dataset {
         tweets,
         conversations,
         chat,
+        webhooks: Vec::new(),
+        subscriptions: Vec::new(),
         clock_ms: newest_ms + WRITE_GAP_MS,
         writes: 0,
         uploads: Uploads::default(),
@@ -1628,5 +1790,25 @@ mod tests {
             Some(1_240),
             "the shared copy is untouched"
         );
+    }
+
+    #[test]
+    fn received_messages_come_from_a_participant_and_are_the_newest_in_order() {
+        let mut data = (*Dataset::seeded(DEFAULT_SEED)).clone();
+        let before = data.event_count(DEMO_CONVERSATION).unwrap();
+        assert_eq!(data.receive_messages(DEMO_CONVERSATION, ADA, 2), None);
+        assert_eq!(data.event_count(DEMO_CONVERSATION), Some(before));
+        let ids = data.receive_messages(DEMO_CONVERSATION, THEO, 3).unwrap();
+        assert_eq!(data.event_count(DEMO_CONVERSATION), Some(before + 3));
+        let newest: Vec<&str> = data.events(DEMO_CONVERSATION).unwrap()[..3]
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(newest, [&ids[2], &ids[1], &ids[0]]);
+        let event = &data.events(DEMO_CONVERSATION).unwrap()[0];
+        assert_eq!(event["sender_id"], THEO);
+        assert_eq!(event["event_type"], "MessageCreate");
+        assert_eq!(data.all_events()[0]["id"], ids[2].as_str());
+        assert_ids_unique_and_falling(&data);
     }
 }

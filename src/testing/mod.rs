@@ -49,6 +49,8 @@ mod server;
 mod store;
 mod tweetapi;
 mod uploads;
+#[cfg(feature = "webhook")]
+mod webhook;
 mod x;
 
 use std::fmt;
@@ -66,6 +68,8 @@ use store::Store;
 /// The XChat PIN of the fake's account: `TWEETAPI_XCHAT_PIN` must hold it
 /// for `xchat/setup` to unlock XChat.
 pub use tweetapi::XCHAT_PIN as TWEETAPI_XCHAT_PIN;
+#[cfg(feature = "webhook")]
+pub use webhook::{WebhookSender, dm_delivery};
 pub use x::login::DEMO_CLIENT_ID;
 use x::login::{LoginConfig, Logins};
 
@@ -308,6 +312,33 @@ impl FakeX {
         let url = url::Url::parse(authorize_url).map_err(|error| error.to_string())?;
         let query = url.query_pairs().into_owned().collect();
         self.shared.logins.approve(&query)
+    }
+
+    /// Posts `count` messages from the user `sender_id` to the DM
+    /// conversation `conversation_id` now, each newer than every event
+    /// before it, and returns their ids, oldest first: the new messages a
+    /// watch should see. Every later read, the inbox's included, has them.
+    /// `None`, and nothing posted, when the fake has no such conversation
+    /// or the sender is not one of its participants.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// use x_dm::testing::{DEMO_CONVERSATION, FakeX};
+    /// let fake = FakeX::start().await?;
+    /// let ids = fake.post_messages(DEMO_CONVERSATION, "9876543210", 3).unwrap();
+    /// assert_eq!(ids.len(), 3);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn post_messages(
+        &self,
+        conversation_id: &str,
+        sender_id: &str,
+        count: usize,
+    ) -> Option<Vec<String>> {
+        self.shared
+            .store
+            .write(|data| data.receive_messages(conversation_id, sender_id, count))
     }
 
     /// The data the fake serves now, writes included, to compare responses

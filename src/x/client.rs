@@ -193,6 +193,88 @@ impl Client {
         MediaUpload::new(self.clone(), path.into())
     }
 
+    /// The X Activity API subscriptions. The subscription operations take
+    /// the user's token here (with the scope of the event type: `dm.read`
+    /// for `dm.*` and `chat.*`); X also takes the app's.
+    pub fn activity_subscriptions(&self) -> Request<operations::GetActivitySubscriptions> {
+        Request::<operations::GetActivitySubscriptions>::new(self)
+    }
+
+    /// Subscribes to one event type. Not retried once it may have reached
+    /// X.
+    pub fn subscribe(
+        &self,
+        subscription: types::CreateActivitySubscriptionRequest,
+    ) -> Request<operations::CreateActivitySubscription> {
+        Request::<operations::CreateActivitySubscription>::new(self, subscription)
+    }
+
+    /// Changes a subscription's tag or webhook.
+    pub fn update_subscription(
+        &self,
+        subscription_id: impl AsRef<str>,
+        change: types::UpdateActivitySubscriptionRequest,
+    ) -> Request<operations::UpdateActivitySubscription> {
+        Request::<operations::UpdateActivitySubscription>::new(self, subscription_id, change)
+    }
+
+    /// Deletes a subscription. Not retried once it may have reached X.
+    pub fn unsubscribe(
+        &self,
+        subscription_id: impl AsRef<str>,
+    ) -> Request<operations::DeleteActivitySubscription> {
+        Request::<operations::DeleteActivitySubscription>::new(self, subscription_id)
+    }
+
+    /// The app's webhooks. The webhook operations take the app's bearer
+    /// token: build the client with it (2.169 also takes a user's token,
+    /// except for a replay).
+    pub fn webhooks(&self) -> Request<operations::GetWebhooks> {
+        Request::<operations::GetWebhooks>::new(self)
+    }
+
+    /// Registers a webhook URL; X sends it a CRC challenge at once (see
+    /// `x::webhook::Receiver`, feature `webhook`). Not retried once it may
+    /// have reached X.
+    pub fn register_webhook(&self, url: impl Into<String>) -> Request<operations::CreateWebhooks> {
+        let body = types::CreateWebhookRequest { url: url.into() };
+        Request::<operations::CreateWebhooks>::new(self, body)
+    }
+
+    /// Has X send the webhook a CRC challenge now.
+    pub fn validate_webhook(
+        &self,
+        webhook_id: impl AsRef<str>,
+    ) -> Request<operations::ValidateWebhooks> {
+        Request::<operations::ValidateWebhooks>::new(self, webhook_id)
+    }
+
+    /// Deletes a webhook. Not retried once it may have reached X.
+    pub fn delete_webhook(
+        &self,
+        webhook_id: impl AsRef<str>,
+    ) -> Request<operations::DeleteWebhooks> {
+        Request::<operations::DeleteWebhooks>::new(self, webhook_id)
+    }
+
+    /// Has X deliver again, to the webhook, the events of the past 24 hours
+    /// from the minute of `from` to the minute of `to`, both inclusive.
+    /// Takes the app's bearer token only.
+    pub fn replay_webhook(
+        &self,
+        webhook_id: impl Into<String>,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Request<operations::CreateWebhookReplayJob> {
+        let minute = |at: chrono::DateTime<chrono::Utc>| at.format("%Y%m%d%H%M").to_string();
+        let body = types::CreateWebhookReplayJobRequest {
+            webhook_id: webhook_id.into(),
+            from_date: minute(from),
+            to_date: minute(to),
+        };
+        Request::<operations::CreateWebhookReplayJob>::new(self, body)
+    }
+
     /// One Chat conversation. The `uid:uid` form that Chat events carry is
     /// sent as `uid-uid`.
     pub fn conversation(&self, conversation_id: impl AsRef<str>) -> ChatConversationRequest {

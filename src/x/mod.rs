@@ -12,6 +12,9 @@ pub mod normalize;
 pub mod oauth;
 mod page;
 mod upload;
+mod watch;
+#[cfg(feature = "webhook")]
+pub mod webhook;
 
 pub use chat::{
     Decrypted, DecryptedEvents, Decryptor, Envelope, EnvelopeError, Opened, RELATIONS_REMEMBERED,
@@ -28,6 +31,7 @@ pub use join::Joined;
 pub use media::{DmMediaUrl, MediaDownloadRequest};
 pub use page::{Meta, Page};
 pub use upload::{MediaUpload, UploadProgress};
+pub use watch::{DmFeed, DmWatch};
 
 /// An X item joined to the users, media and Tweets its page included.
 pub type Item<T> = crate::engine::Item<T, Joined>;

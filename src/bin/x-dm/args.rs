@@ -20,8 +20,10 @@ use x_dm::x::types::{
 /// X_CONSUMER_SECRET, X_OAUTH1_ACCESS_TOKEN and X_OAUTH1_ACCESS_TOKEN_SECRET;
 /// the profile stored by `x-dm auth login`, renewed as needed. For TweetAPI,
 /// TWEETAPI_KEY and TWEETAPI_AUTH_TOKEN (the account's auth_token cookie), and
-/// TWEETAPI_XCHAT_PIN for `tweetapi xchat setup`.
-/// With --demo, none is needed.
+/// TWEETAPI_XCHAT_PIN for `tweetapi xchat setup`. X_CONSUMER_SECRET (the
+/// app's API secret key) for `webhook serve`; X_BEARER_TOKEN (the app's
+/// bearer token) for the other `webhook` commands. With --demo, none is
+/// needed.
 #[derive(Debug, Parser)]
 #[command(name = "x-dm", version, about, long_about)]
 pub struct Cli {
@@ -94,6 +96,14 @@ pub enum Command {
     /// Group conversations.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// Write each new DM event once, as it arrives, until interrupted.
+    Watch(commands::watch::Args),
+    /// Receive X's webhooks.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+    /// X Activity API subscriptions.
+    #[command(subcommand)]
+    Activity(ActivityCommand),
     /// DM attachments.
     #[command(subcommand)]
     Media(MediaCommand),
@@ -190,6 +200,34 @@ pub enum ChatMembersCommand {
     Add(commands::chat_members::Args),
     /// Remove users from a group.
     Remove(commands::chat_members::Args),
+}
+
+/// `x-dm activity ...`.
+#[derive(Debug, Subcommand)]
+pub enum ActivityCommand {
+    /// Subscribe to event types (with X_ACCESS_TOKEN, the user's token).
+    Subscribe(commands::activity_subscribe::Args),
+    /// List the subscriptions.
+    List(commands::activity_list::Args),
+    /// Delete a subscription.
+    Delete(commands::activity_delete::Args),
+}
+
+/// `x-dm webhook ...`.
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Answer X's CRC and write each signed delivery once, until interrupted.
+    Serve(commands::webhook_serve::Args),
+    /// Register a webhook URL (with X_BEARER_TOKEN, the app's token).
+    Register(commands::webhook_register::Args),
+    /// List the app's webhooks.
+    List(commands::webhook_list::Args),
+    /// Have X send a webhook its CRC challenge now.
+    Validate(commands::webhook_validate::Args),
+    /// Delete a webhook.
+    Delete(commands::webhook_delete::Args),
+    /// Have X deliver a span of the past 24 hours again.
+    Replay(commands::webhook_replay::Args),
 }
 
 /// `x-dm tweetapi ...`.

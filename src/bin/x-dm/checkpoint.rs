@@ -101,15 +101,21 @@ impl Checkpoint {
     /// Saves atomically: a temporary file beside the checkpoint, then a
     /// rename, so that a kill never leaves half a checkpoint.
     pub fn save(&self, path: &Path) -> io::Result<()> {
-        let temporary = temporary_path(path);
         let bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
-        {
-            let file = File::create(&temporary)?;
-            io::Write::write_all(&mut &file, &bytes)?;
-            file.sync_all()?;
-        }
-        fs::rename(&temporary, path)
+        save_atomically(path, &bytes)
     }
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it,
+/// made durable, then a rename over it.
+pub fn save_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temporary = temporary_path(path);
+    {
+        let file = File::create(&temporary)?;
+        io::Write::write_all(&mut &file, bytes)?;
+        file.sync_all()?;
+    }
+    fs::rename(&temporary, path)
 }
 
 fn temporary_path(path: &Path) -> PathBuf {

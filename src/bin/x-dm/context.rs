@@ -67,6 +67,18 @@ impl Context {
         x_client(&self.target, &self.progress, &self.profile)
     }
 
+    /// The X client acting for the app, with `X_BEARER_TOKEN`: what the
+    /// webhook endpoints take.
+    pub fn app_client(&self) -> Result<Client, Failure> {
+        let token = credential("X_BEARER_TOKEN", &self.target)?;
+        client_with(token, &self.target, &self.progress)
+    }
+
+    /// The app's consumer secret, from `X_CONSUMER_SECRET` only.
+    pub fn consumer_secret(&self) -> Result<SecretString, Failure> {
+        credential("X_CONSUMER_SECRET", &self.target)
+    }
+
     /// The TweetAPI client, with `TWEETAPI_KEY` and `TWEETAPI_AUTH_TOKEN`.
     pub fn tweetapi_client(&self) -> Result<TweetApiClient, Failure> {
         tweetapi_client(&self.target, &self.progress)
@@ -172,7 +184,24 @@ fn set(name: &str) -> Option<SecretString> {
 }
 
 fn x_client(target: &Target, progress: &Progress, profile: &str) -> Result<Client, Failure> {
-    let mut builder = Client::builder_with(x_credentials(target, profile)?);
+    let builder = Client::builder_with(x_credentials(target, profile)?);
+    finish(builder, target, progress)
+}
+
+/// A client with the app's bearer token, for the endpoints that take it.
+fn client_with(
+    token: SecretString,
+    target: &Target,
+    progress: &Progress,
+) -> Result<Client, Failure> {
+    finish(Client::builder(token.expose_secret()), target, progress)
+}
+
+fn finish(
+    mut builder: x_dm::x::ClientBuilder,
+    target: &Target,
+    progress: &Progress,
+) -> Result<Client, Failure> {
     if let Some(base_url) = &target.base_url {
         builder = builder.base_url(base_url);
     }

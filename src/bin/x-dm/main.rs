@@ -5,19 +5,22 @@ mod args;
 mod checkpoint;
 mod commands;
 mod context;
+mod exec;
 mod export;
 mod media_sink;
 mod output;
 mod profile;
 mod progress;
+mod stop;
+mod watch_state;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::args::{
-    AuthCommand, ChatCommand, ChatMembersCommand, Cli, Command, GroupCommand, MediaCommand,
-    TweetApiCommand,
+    ActivityCommand, AuthCommand, ChatCommand, ChatMembersCommand, Cli, Command, GroupCommand,
+    MediaCommand, TweetApiCommand, WebhookCommand,
 };
 use crate::commands::chat_state::Change;
 use crate::context::Context;
@@ -75,6 +78,22 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             commands::media_download::run(args, context).await
         }
         Command::Chat(command) => chat(command, context).await,
+        Command::Watch(args) => commands::watch::run(args, context).await,
+        Command::Activity(command) => match command {
+            ActivityCommand::Subscribe(args) => {
+                commands::activity_subscribe::run(args, context).await
+            }
+            ActivityCommand::List(args) => commands::activity_list::run(args, context).await,
+            ActivityCommand::Delete(args) => commands::activity_delete::run(args, context).await,
+        },
+        Command::Webhook(command) => match command {
+            WebhookCommand::Serve(args) => commands::webhook_serve::run(args, context).await,
+            WebhookCommand::Register(args) => commands::webhook_register::run(args, context).await,
+            WebhookCommand::List(args) => commands::webhook_list::run(args, context).await,
+            WebhookCommand::Validate(args) => commands::webhook_validate::run(args, context).await,
+            WebhookCommand::Delete(args) => commands::webhook_delete::run(args, context).await,
+            WebhookCommand::Replay(args) => commands::webhook_replay::run(args, context).await,
+        },
         Command::Tweetapi(TweetApiCommand::Conversation(args)) => {
             commands::tweetapi_conversation::run(args, context).await
         }

@@ -3,6 +3,7 @@
 //! X's errors (RFC 7807 problems, and the legacy `errors` of an unknown
 //! path).
 
+mod activity_subscriptions;
 mod chat_admin_requests;
 mod chat_common;
 mod chat_conversation;
@@ -21,7 +22,11 @@ mod chat_read_state;
 mod chat_settings;
 mod chat_toggles;
 mod create_group;
+mod create_subscription;
+mod create_webhook;
 mod delete_event;
+mod delete_subscription;
+mod delete_webhook;
 mod dm_block;
 mod dm_event;
 mod dm_events;
@@ -33,9 +38,13 @@ mod media_download;
 mod media_finalize;
 mod media_initialize;
 mod media_status;
+mod replay_webhook;
 mod send_message;
 mod send_message_to;
 pub(crate) mod shape;
+mod update_subscription;
+mod validate_webhook;
+mod webhooks;
 
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
@@ -114,6 +123,15 @@ pub(crate) static API: Api = Api {
         chat_media::DOWNLOAD,
         dm_block::BLOCK,
         dm_block::UNBLOCK,
+        activity_subscriptions::ROUTE,
+        create_subscription::ROUTE,
+        update_subscription::ROUTE,
+        delete_subscription::ROUTE,
+        webhooks::ROUTE,
+        create_webhook::ROUTE,
+        validate_webhook::ROUTE,
+        delete_webhook::ROUTE,
+        replay_webhook::ROUTE,
     ],
     authorize,
     refuse,

@@ -1,5 +1,8 @@
 //! One file per command: its arguments and what it does.
 
+pub mod activity_delete;
+pub mod activity_list;
+pub mod activity_subscribe;
 pub mod archive;
 mod archive_export;
 mod archive_stats;
@@ -34,3 +37,10 @@ mod tweetapi_items;
 pub mod tweetapi_send;
 pub mod tweetapi_updates;
 pub mod tweetapi_xchat;
+pub mod watch;
+pub mod webhook_delete;
+pub mod webhook_list;
+pub mod webhook_register;
+pub mod webhook_replay;
+pub mod webhook_serve;
+pub mod webhook_validate;
