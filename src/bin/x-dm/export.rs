@@ -104,6 +104,29 @@ pub struct Plan {
     pub media: Option<MediaSink>,
 }
 
+impl Plan {
+    /// An export of `command` on `target` in the context's format and file:
+    /// from the first page, with no checkpoint and no media saved. Set the
+    /// rest with struct update.
+    pub fn new(
+        command: &'static str,
+        target: impl Into<String>,
+        stop: Stop,
+        context: &Context,
+    ) -> Self {
+        Self {
+            command,
+            target: target.into(),
+            format: context.format,
+            stop,
+            start: None,
+            checkpoint: None,
+            output: context.output.clone(),
+            media: None,
+        }
+    }
+}
+
 /// A page as the export loop needs it.
 pub trait ExportPage {
     /// The body as the API sent it.
@@ -297,23 +320,49 @@ fn describe(problem: &Problem) -> String {
     format!("{}: {} ({})", text("title"), text("detail"), text("type"))
 }
 
-impl ExportPage for Page<DmEvent> {
+/// What the export loop needs of an X item type: its rows, and the media
+/// its pages include; the page's body and warnings are the same for all.
+trait ExportItem: Sized {
+    /// The page's items as rows; see [`ExportPage::rows`].
+    fn rows(page: &Page<Self>, names: &mut Names, table: bool) -> Vec<Row>;
+    /// See [`ExportPage::media`].
+    fn media(_page: &Page<Self>) -> Vec<(String, DmMediaUrl)> {
+        Vec::new()
+    }
+}
+
+impl<T: ExportItem> ExportPage for Page<T> {
     fn body(&self) -> &[u8] {
         self.raw_body()
     }
 
     fn rows(&self, names: &mut Names, table: bool) -> Vec<Row> {
+        T::rows(self, names, table)
+    }
+
+    fn media(&self) -> Vec<(String, DmMediaUrl)> {
+        T::media(self)
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        let left_out = Page::warnings(self).iter().map(ToString::to_string);
+        self.errors().iter().map(describe).chain(left_out).collect()
+    }
+}
+
+impl ExportItem for DmEvent {
+    fn rows(page: &Page<Self>, names: &mut Names, table: bool) -> Vec<Row> {
         if table {
-            for user in &self.includes().users {
+            for user in &page.includes().users {
                 names.learn(&user.id, user.username.as_deref());
             }
         }
-        self.items()
+        page.items()
             .iter()
             .enumerate()
             .map(|(i, event)| Row {
                 id: event.id.clone(),
-                raw: raw_or_encoded(self.raw_items().get(i), event),
+                raw: raw_or_encoded(page.raw_items().get(i), event),
                 cells: if table {
                     let text = match &event.text {
                         Some(text) => text.clone(),
@@ -339,37 +388,28 @@ impl ExportPage for Page<DmEvent> {
             .collect()
     }
 
-    fn media(&self) -> Vec<(String, DmMediaUrl)> {
-        self.includes()
+    fn media(page: &Page<Self>) -> Vec<(String, DmMediaUrl)> {
+        page.includes()
             .media
             .iter()
             .filter_map(|media| Some((media.media_key.clone()?, DmMediaUrl::of(media)?)))
             .collect()
     }
-
-    fn warnings(&self) -> Vec<String> {
-        let left_out = Page::warnings(self).iter().map(ToString::to_string);
-        self.errors().iter().map(describe).chain(left_out).collect()
-    }
 }
 
-impl ExportPage for Page<ChatConversation> {
-    fn body(&self) -> &[u8] {
-        self.raw_body()
-    }
-
-    fn rows(&self, names: &mut Names, table: bool) -> Vec<Row> {
+impl ExportItem for ChatConversation {
+    fn rows(page: &Page<Self>, names: &mut Names, table: bool) -> Vec<Row> {
         if table {
-            for user in &self.includes().users {
+            for user in &page.includes().users {
                 names.learn(&user.id, user.username.as_deref());
             }
         }
-        self.items()
+        page.items()
             .iter()
             .enumerate()
             .map(|(i, conversation)| Row {
                 id: conversation.id.clone(),
-                raw: raw_or_encoded(self.raw_items().get(i), conversation),
+                raw: raw_or_encoded(page.raw_items().get(i), conversation),
                 cells: if table {
                     let people = if conversation.member_ids.is_empty() {
                         &conversation.participant_ids
@@ -390,27 +430,18 @@ impl ExportPage for Page<ChatConversation> {
             })
             .collect()
     }
-
-    fn warnings(&self) -> Vec<String> {
-        let left_out = Page::warnings(self).iter().map(ToString::to_string);
-        self.errors().iter().map(describe).chain(left_out).collect()
-    }
 }
 
-impl ExportPage for Page<ChatMessageEvent> {
-    fn body(&self) -> &[u8] {
-        self.raw_body()
-    }
-
+impl ExportItem for ChatMessageEvent {
     /// The table shows what can be shown without a key: when, who, whether
     /// it is encrypted, and the envelope's size.
-    fn rows(&self, _: &mut Names, table: bool) -> Vec<Row> {
-        self.items()
+    fn rows(page: &Page<Self>, _: &mut Names, table: bool) -> Vec<Row> {
+        page.items()
             .iter()
             .enumerate()
             .map(|(i, event)| Row {
                 id: event.event_id().unwrap_or_default().to_owned(),
-                raw: raw_or_encoded(self.raw_items().get(i), event),
+                raw: raw_or_encoded(page.raw_items().get(i), event),
                 cells: if table {
                     let kind = if event.is_encrypted() {
                         "encrypted"
@@ -430,25 +461,16 @@ impl ExportPage for Page<ChatMessageEvent> {
             })
             .collect()
     }
-
-    fn warnings(&self) -> Vec<String> {
-        let left_out = Page::warnings(self).iter().map(ToString::to_string);
-        self.errors().iter().map(describe).chain(left_out).collect()
-    }
 }
 
-impl ExportPage for Page<ChatMessageRequest> {
-    fn body(&self) -> &[u8] {
-        self.raw_body()
-    }
-
-    fn rows(&self, _: &mut Names, table: bool) -> Vec<Row> {
-        self.items()
+impl ExportItem for ChatMessageRequest {
+    fn rows(page: &Page<Self>, _: &mut Names, table: bool) -> Vec<Row> {
+        page.items()
             .iter()
             .enumerate()
             .map(|(i, request)| Row {
                 id: request.conversation_id.clone().unwrap_or_default(),
-                raw: raw_or_encoded(self.raw_items().get(i), request),
+                raw: raw_or_encoded(page.raw_items().get(i), request),
                 cells: if table {
                     [
                         request
@@ -464,11 +486,6 @@ impl ExportPage for Page<ChatMessageRequest> {
                 },
             })
             .collect()
-    }
-
-    fn warnings(&self) -> Vec<String> {
-        let left_out = Page::warnings(self).iter().map(ToString::to_string);
-        self.errors().iter().map(describe).chain(left_out).collect()
     }
 }
 

@@ -51,14 +51,9 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
     }
     request = request.read_ahead(matches!(stop, Stop::All));
     let plan = Plan {
-        command: "chat events",
-        target: args.id,
-        format: context.format,
-        stop,
         start: args.pagination_token,
         checkpoint: args.checkpoint,
-        output: context.output.clone(),
-        media: None,
+        ..Plan::new("chat events", args.id, stop, &context)
     };
     export::run(
         plan,

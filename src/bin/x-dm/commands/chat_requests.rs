@@ -30,16 +30,7 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
     if let Some(size) = stop.page_size(None) {
         request = request.max_results(size.min(50));
     }
-    let plan = Plan {
-        command: "chat requests",
-        target: String::new(),
-        format: context.format,
-        stop,
-        start: None,
-        checkpoint: None,
-        output: context.output.clone(),
-        media: None,
-    };
+    let plan = Plan::new("chat requests", "", stop, &context);
     export::run(
         plan,
         request.continuation(),

@@ -36,16 +36,7 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
     // Every page is wanted: the next one can be on its way while this one
     // is written.
     request = request.read_ahead(matches!(stop, Stop::All));
-    let plan = Plan {
-        command: "conversations",
-        target: String::new(),
-        format: context.format,
-        stop,
-        start: None,
-        checkpoint: None,
-        output: context.output.clone(),
-        media: None,
-    };
+    let plan = Plan::new("conversations", "", stop, &context);
     export::run(
         plan,
         request.continuation(),

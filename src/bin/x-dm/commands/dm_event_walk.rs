@@ -71,14 +71,10 @@ macro_rules! export_dm_events {
             request = request.event_types(types);
         }
         let plan = $crate::export::Plan {
-            command: $command,
-            target: $target,
-            format: context.format,
-            stop,
             start: walk.pagination_token,
             checkpoint: walk.checkpoint,
-            output: context.output.clone(),
             media,
+            ..$crate::export::Plan::new($command, $target, stop, context)
         };
         $crate::export::run(
             plan,

@@ -35,14 +35,9 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
         .conversation(&args.id)
         .read_ahead(matches!(stop, Stop::All));
     let plan = Plan {
-        command: "tweetapi conversation",
-        target: args.id.clone(),
-        format: context.format,
-        stop,
         start: args.cursor,
         checkpoint: args.checkpoint,
-        output: context.output.clone(),
-        media: None,
+        ..Plan::new("tweetapi conversation", args.id.clone(), stop, &context)
     };
     export::run(
         plan,
