@@ -326,3 +326,27 @@ async fn a_failed_processing_is_an_error_naming_the_media() {
     );
     assert!(error.to_string().contains("Unsupported video format"));
 }
+
+#[tokio::test]
+async fn a_chunk_smaller_than_the_bytes_read_to_tell_the_type_still_uploads_whole() {
+    let fake = FakeX::start().await.unwrap();
+    let client = quick_client(&fake.base_url());
+    let dir = temp_dir("tiny-chunks");
+    let source = dir.join("photo.png");
+    std::fs::write(&source, png(22)).unwrap();
+    let before = fake.requests();
+
+    let media = client
+        .upload_media(&source)
+        .chunk_size(4)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(media.size, Some(22), "the fake joined every chunk");
+    assert_eq!(
+        fake.requests() - before,
+        1 + 6 + 1,
+        "22 bytes in 4-byte chunks"
+    );
+}

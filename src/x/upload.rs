@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::Client;
 use super::generated::operations;
@@ -186,22 +186,26 @@ impl MediaUpload {
         let chunk = self
             .chunk_size
             .max(total.div_ceil(LAST_SEGMENT + 1) as usize);
-        let mut buffer = vec![0u8; chunk];
-        buffer[..seen].copy_from_slice(&head[..seen]);
-        let mut filled = seen;
+        // The first bytes were read to tell the type: start again.
+        file.rewind()
+            .await
+            .map_err(|source| file_error("read", &self.path, source))?;
         let (mut sent, mut index) = (0u64, 0u64);
         loop {
-            filled += read_full(&mut file, &mut buffer[filled..], &self.path).await?;
+            // A buffer of its own per chunk, moved into the body, not copied.
+            let mut buffer = vec![0u8; chunk];
+            let filled = read_full(&mut file, &mut buffer, &self.path).await?;
             if filled == 0 {
                 break;
             }
+            buffer.truncate(filled);
             let part = Multipart::new()
                 .text("segment_index", index.to_string())
                 .file(
                     "media",
                     "chunk",
                     "application/octet-stream",
-                    Bytes::copy_from_slice(&buffer[..filled]),
+                    Bytes::from(buffer),
                 );
             self.client.append_media_upload(&id, part).send().await?;
             sent += filled as u64;
@@ -210,7 +214,6 @@ impl MediaUpload {
             if filled < chunk {
                 break;
             }
-            filled = 0;
         }
         if sent != total {
             return Err(file_error(
