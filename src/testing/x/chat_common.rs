@@ -72,6 +72,25 @@ pub(super) fn refuse_field(
     refuse(call.operation, &[Refusal::body(Some(field), value, rule)])
 }
 
+/// Refuses the first of `users` that `allowed` turns down, naming it by its
+/// place in `user_ids`, with `rule`.
+pub(super) fn each_user(
+    call: &Call,
+    users: &[String],
+    allowed: impl Fn(&String) -> bool,
+    rule: &str,
+) -> Result<(), Box<Response>> {
+    match users.iter().position(|user| !allowed(user)) {
+        Some(index) => Err(Box::new(refuse_field(
+            call,
+            &format!("user_ids[{index}]"),
+            Some(users[index].clone()),
+            rule,
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// `ids` as a JSON list.
 pub(super) fn id_list(ids: &[String]) -> Value {
     Value::Array(ids.iter().map(|id| json!(id)).collect())

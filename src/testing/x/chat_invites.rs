@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::chat_common::{
-    admins_only, body_of, conversation_of, flag, id_list, refuse_field, strings,
+    admins_only, body_of, conversation_of, each_user, flag, id_list, refuse_field, strings,
 };
 use super::not_found;
 use super::shape::select;
@@ -247,15 +247,13 @@ fn reject_joins(shared: &Shared, call: &Call) -> Response {
         .chat_conversation(&id)
         .map(|g| strings(g, "pending_member_ids"))
         .unwrap_or_default();
-    for (index, user) in request.user_ids.iter().enumerate() {
-        if !pending.contains(user) {
-            return refuse_field(
-                call,
-                &format!("user_ids[{index}]"),
-                Some(user.clone()),
-                "has no pending join request",
-            );
-        }
+    if let Err(refused) = each_user(
+        call,
+        &request.user_ids,
+        |u| pending.contains(u),
+        "has no pending join request",
+    ) {
+        return *refused;
     }
     shared.store.write(|data| {
         if let Some(group) = data.chat_mut().0.conversation_mut(&id) {

@@ -5,7 +5,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::chat_common::{
-    admins_only, body_of, conversation_of, flag, id_list, refuse_field, strings,
+    admins_only, body_of, conversation_of, each_user, flag, id_list, refuse_field, strings,
 };
 use crate::testing::Shared;
 use crate::testing::server::Route;
@@ -86,15 +86,13 @@ fn add_members(shared: &Shared, call: &Call) -> Response {
     if restricted && !data.chat().is_admin(&id, data.account_id()) {
         return admins_only(&id);
     }
-    for (index, user) in request.user_ids.iter().enumerate() {
-        if data.user(user).is_none() {
-            return refuse_field(
-                call,
-                &format!("user_ids[{index}]"),
-                Some(user.clone()),
-                "names no user",
-            );
-        }
+    if let Err(refused) = each_user(
+        call,
+        &request.user_ids,
+        |u| data.user(u).is_some(),
+        "names no user",
+    ) {
+        return *refused;
     }
     let users = request.user_ids.clone();
     edit(shared, &id, &["member_ids", "participant_ids"], |ids| {
@@ -167,15 +165,13 @@ fn admins(shared: &Shared, call: &Call, add: bool) -> Response {
         .chat_conversation(&id)
         .map(|g| strings(g, "member_ids"))
         .unwrap_or_default();
-    for (index, user) in request.user_ids.iter().enumerate() {
-        if !members.contains(user) {
-            return refuse_field(
-                call,
-                &format!("user_ids[{index}]"),
-                Some(user.clone()),
-                "is not a member of the group",
-            );
-        }
+    if let Err(refused) = each_user(
+        call,
+        &request.user_ids,
+        |u| members.contains(u),
+        "is not a member of the group",
+    ) {
+        return *refused;
     }
     let users = request.user_ids.clone();
     edit(shared, &id, &["admin_ids"], |ids| {
