@@ -528,3 +528,12 @@ async fn no_token_code_or_client_secret_reaches_the_logs_at_trace() {
         );
     }
 }
+
+#[test]
+fn a_fake_config_shows_its_client_ids_but_never_their_secrets() {
+    let config =
+        FakeConfig::default().with_confidential_client("confidential-app", "the-client-secret-77");
+    let shown = format!("{config:?}");
+    assert!(shown.contains("confidential-app"), "{shown}");
+    assert!(!shown.contains("the-client-secret-77"), "{shown}");
+}

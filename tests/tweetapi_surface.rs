@@ -343,7 +343,7 @@ async fn bad_input_is_refused_before_sending_naming_the_json_path_or_parameter()
         |c| async move {
             let url = |u: &str| MediaItem::Url(MediaUrl { url: u.into() });
             let message = SendDmRequest {
-                auth_token: String::new(),
+                auth_token: Default::default(),
                 conversation_id: CONVERSATION.into(),
                 text: "two".into(),
                 request_id: None,
@@ -532,8 +532,28 @@ async fn a_request_s_debug_shows_no_credential() {
         client.xchat_history(XCHAT, None),
         client.inbox_initial_state(),
     );
+    // A body built by hand for the generated client, secrets in it.
+    let body = SendDmRequest {
+        auth_token: AUTH_TOKEN.into(),
+        conversation_id: CONVERSATION.into(),
+        text: "hi".into(),
+        request_id: None,
+        media: Vec::new(),
+        proxy: Some("http://user:proxy-secret-55@proxy.example".into()),
+    };
+    let shown = format!("{shown} {body:?}");
+    assert!(shown.contains(CONVERSATION), "the body shows: {shown}");
     for secret in [AUTH_TOKEN, "proxy-secret-55", API_KEY] {
         assert!(!shown.contains(secret), "{shown}");
+    }
+    // Redacted, not blank: what is not secret still shows.
+    for shown_part in [
+        "postTweetApiSendDm",
+        "x-api-key",
+        "<redacted>",
+        "127.0.0.1:9",
+    ] {
+        assert!(shown.contains(shown_part), "{shown}");
     }
 }
 

@@ -196,20 +196,57 @@ fn drop_unsupported_bodies(doc: &mut Value) {
     });
 }
 
-/// Points every `format: password` parameter at one named schema, which the
-/// generator replaces with `crate::secret::Secret`: the generated builders'
-/// `Debug` then never shows the value. Returns whether there was any.
+/// Points every `format: password` parameter and body property at one named
+/// schema, which the generator replaces with `crate::secret::Secret`: the
+/// generated types' and builders' `Debug` then never shows the value.
+/// Returns whether there was any.
 fn hide_secret_parameters(doc: &mut Value) -> bool {
+    let secret = || serde_json::json!({ "$ref": format!("#/components/schemas/{SECRET_SCHEMA}") });
     let mut found = false;
     each_parameter(doc, |param| {
         if param.pointer("/schema/format").and_then(Value::as_str) == Some("password") {
-            param["schema"] =
-                serde_json::json!({ "$ref": format!("#/components/schemas/{SECRET_SCHEMA}") });
+            param["schema"] = secret();
             found = true;
         }
     });
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for schema in schemas.values_mut() {
+            found |= hide_secret_properties(schema, &secret);
+        }
+    }
     if found {
         doc["components"]["schemas"][SECRET_SCHEMA] = serde_json::json!({ "type": "string" });
+    }
+    found
+}
+
+/// Points the `format: password` properties under `schema`, however deep,
+/// at the secret schema; whether there was any.
+fn hide_secret_properties(schema: &mut Value, secret: &impl Fn() -> Value) -> bool {
+    let mut found = false;
+    match schema {
+        Value::Object(map) => {
+            if let Some(properties) = map.get_mut("properties").and_then(Value::as_object_mut) {
+                for property in properties.values_mut() {
+                    if property.get("format").and_then(Value::as_str) == Some("password") {
+                        *property = secret();
+                        found = true;
+                    }
+                }
+            }
+            for value in map.values_mut() {
+                found |= hide_secret_properties(value, secret);
+            }
+        }
+        Value::Array(list) => {
+            for value in list {
+                found |= hide_secret_properties(value, secret);
+            }
+        }
+        _ => {}
     }
     found
 }

@@ -1,5 +1,6 @@
 //! The TweetAPI client: one account's DM conversations through its session.
 
+use crate::secret::Secret;
 use std::fmt;
 
 use secrecy::SecretString;
@@ -28,7 +29,9 @@ pub const XCHAT_PIN_VAR: &str = "TWEETAPI_XCHAT_PIN";
 
 /// What the client writes in the body fields it fills from its credentials
 /// (`x-credential`): the real value is put in as the request is sent.
-const FILLED: String = String::new();
+fn filled() -> Secret {
+    Secret::default()
+}
 
 /// A client for TweetAPI, acting for one X account.
 ///
@@ -115,7 +118,7 @@ impl Client {
         media: Option<types::MediaItem>,
     ) -> SendRequest {
         self.send_message(types::SendDmRequest {
-            auth_token: FILLED,
+            auth_token: filled(),
             conversation_id: conversation_id.into(),
             text: text.into(),
             request_id: None,
@@ -145,7 +148,7 @@ impl Client {
     /// inbox.
     pub fn accept(&self, conversation_id: impl Into<String>) -> AcceptRequest {
         let body = types::AcceptConversationRequest {
-            auth_token: FILLED,
+            auth_token: filled(),
             conversation_id: conversation_id.into(),
             proxy: None,
         };
@@ -157,9 +160,9 @@ impl Client {
     /// built. Without it the request is refused before it is sent.
     pub fn xchat_setup(&self, user_id: impl Into<String>) -> XchatSetupRequest {
         let body = types::XchatSetupRequest {
-            auth_token: FILLED,
+            auth_token: filled(),
             user_id: user_id.into(),
-            pin: FILLED,
+            pin: filled(),
             proxy: None,
         };
         Request::<operations::PostTweetApiXchatSetup>::new(self, body)
@@ -170,7 +173,7 @@ impl Client {
     /// `graphSnapshotId` along with its cursor.
     pub fn xchat_conversations(&self, limit: Option<i32>) -> XchatConversationsRequest {
         let body = types::XchatConversationsRequest {
-            auth_token: FILLED,
+            auth_token: filled(),
             cursor: None,
             graph_snapshot_id: None,
             limit,
@@ -187,7 +190,7 @@ impl Client {
         message: impl Into<String>,
     ) -> XchatSendRequest {
         let body = types::XchatSendRequest {
-            auth_token: FILLED,
+            auth_token: filled(),
             recipient_id: recipient_id.into(),
             message: message.into(),
             proxy: None,
@@ -203,7 +206,7 @@ impl Client {
         limit: Option<i32>,
     ) -> XchatHistoryRequest {
         let body = types::XchatHistoryRequest {
-            auth_token: FILLED,
+            auth_token: filled(),
             conversation_id: conversation_id.into(),
             cursor: None,
             limit,
@@ -219,7 +222,7 @@ impl Client {
         I::Item: Into<String>,
     {
         let body = types::XchatCanDmRequest {
-            auth_token: FILLED,
+            auth_token: filled(),
             user_ids: user_ids.into_iter().map(Into::into).collect(),
             proxy: None,
         };

@@ -31,7 +31,7 @@ fn serve(shared: &Shared, call: &Call) -> Response {
             "userId is not the account of the auth token",
         );
     }
-    if body.pin != XCHAT_PIN {
+    if body.pin.expose() != XCHAT_PIN {
         // The PIN itself is never repeated.
         return error(
             StatusCode::UNAUTHORIZED,

@@ -31,13 +31,30 @@ pub const DEMO_CLIENT_ID: &str = "demo-client-id";
 /// How the fake logs people in: which apps it knows, how long its access
 /// tokens live, the OAuth 1.0a user it accepts, and whether the API's
 /// routes insist on its own credentials.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct LoginConfig {
     /// Client ids with their secret (`None` for a public client).
     pub clients: Vec<(String, Option<String>)>,
     pub token_lifetime: Duration,
     pub oauth1: Option<OAuth1>,
     pub required: bool,
+}
+
+impl std::fmt::Debug for LoginConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Client ids are shown, their secrets never.
+        let clients: Vec<(&str, bool)> = self
+            .clients
+            .iter()
+            .map(|(id, secret)| (id.as_str(), secret.is_some()))
+            .collect();
+        f.debug_struct("LoginConfig")
+            .field("clients (id, confidential)", &clients)
+            .field("token_lifetime", &self.token_lifetime)
+            .field("oauth1", &self.oauth1)
+            .field("required", &self.required)
+            .finish()
+    }
 }
 
 impl Default for LoginConfig {
