@@ -270,28 +270,41 @@ async fn the_table_matches_its_snapshot() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_mode_needs_no_credentials() {
-    for args in [
-        &[
-            "--demo",
-            "events",
-            DEMO_CONVERSATION,
-            "--limit",
-            "3",
-            "--format",
-            "jsonl",
-        ][..],
-        &["--demo", "conversations", "--all", "--format", "jsonl"],
-        &[
-            "--demo",
-            "tweetapi",
-            "conversation",
-            DEMO_CONVERSATION,
-            "--limit",
-            "3",
-            "--format",
-            "jsonl",
-        ],
-    ] {
+    // What the demo serves is the default seed's data: the same counts.
+    let data = FakeX::start().await.unwrap().dataset();
+    let chats = data.chat_conversations().len();
+    let cases: [(&[&str], usize); 3] = [
+        (
+            &[
+                "--demo",
+                "events",
+                DEMO_CONVERSATION,
+                "--limit",
+                "3",
+                "--format",
+                "jsonl",
+            ],
+            3,
+        ),
+        (
+            &["--demo", "conversations", "--all", "--format", "jsonl"],
+            chats,
+        ),
+        (
+            &[
+                "--demo",
+                "tweetapi",
+                "conversation",
+                DEMO_CONVERSATION,
+                "--limit",
+                "3",
+                "--format",
+                "jsonl",
+            ],
+            3,
+        ),
+    ];
+    for (args, expected) in cases {
         let mut command = x_dm();
         command.args(args);
         let result = run(command).await;
@@ -305,9 +318,22 @@ async fn demo_mode_needs_no_credentials() {
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
             .collect();
-        assert!(!items.is_empty(), "{args:?}");
+        assert_eq!(items.len(), expected, "{args:?}");
         assert!(items.iter().all(|item| item["id"].is_string()), "{args:?}");
     }
+    let newest = data.events(DEMO_CONVERSATION).unwrap()[0]["id"].clone();
+    let mut command = x_dm();
+    command.args([
+        "--demo",
+        "events",
+        DEMO_CONVERSATION,
+        "--limit",
+        "1",
+        "--format",
+        "jsonl",
+    ]);
+    let first: Value = serde_json::from_slice(&run(command).await.stdout).unwrap();
+    assert_eq!(first["id"], newest, "the demo conversation, newest first");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

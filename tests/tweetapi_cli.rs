@@ -72,7 +72,10 @@ async fn updates_follow_killed_at_any_moment_delivers_every_message_once_in_orde
 
     let client = client(&fake);
     let mut sent = Vec::new();
-    for round in 0..8u64 {
+    // Fixed kill points, from before the first poll to well after the
+    // batch, so that a failure can be run again as it was.
+    let kills = [5, 12, 25, 45, 70, 110, 170, 255];
+    for (round, kill_ms) in kills.into_iter().enumerate() {
         for i in 0..60 {
             let text = format!("round {round} message {i} {}", "x".repeat(200));
             let reply = client
@@ -87,8 +90,7 @@ async fn updates_follow_killed_at_any_moment_delivers_every_message_once_in_orde
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Somewhere between before the first poll and well after the batch.
-        tokio::time::sleep(Duration::from_millis(5 + fastrand::u64(0..250))).await;
+        tokio::time::sleep(Duration::from_millis(kill_ms)).await;
         child.kill().unwrap();
         tokio::task::spawn_blocking(move || child.wait().unwrap())
             .await

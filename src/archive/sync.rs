@@ -295,25 +295,33 @@ impl Archive {
                     top,
                 }
             };
-            transaction.execute(
-                "INSERT INTO walks (scope, source, covered, next_token, floor, top)
+            transaction
+                .prepare_cached(
+                    "INSERT INTO walks (scope, source, covered, next_token, floor, top)
                  VALUES (?1, 'x', ?2, ?3, ?4, ?5)
                  ON CONFLICT (scope, source) DO UPDATE SET
                      covered = excluded.covered, next_token = excluded.next_token,
                      floor = excluded.floor, top = excluded.top",
-                params![key, saved.covered, saved.next_token, saved.floor, saved.top],
-            )?;
-            transaction.execute(
-                "UPDATE sync_runs SET requests = requests + 1, added = added + ?2,
+                )?
+                .execute(params![
+                    key,
+                    saved.covered,
+                    saved.next_token,
+                    saved.floor,
+                    saved.top
+                ])?;
+            transaction
+                .prepare_cached(
+                    "UPDATE sync_runs SET requests = requests + 1, added = added + ?2,
                      oldest_id = coalesce(?3, oldest_id), next_token = ?4
                  WHERE id = ?1",
-                params![
+                )?
+                .execute(params![
                     report.run_id,
                     written.added,
                     written.oldest_id,
                     saved.next_token
-                ],
-            )?;
+                ])?;
             transaction.commit()?;
             report.added += written.added;
             on_page(report);

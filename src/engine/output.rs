@@ -157,12 +157,17 @@ impl Multipart {
     /// present (no rule reads its bytes).
     pub(crate) fn checkable(&self) -> serde_json::Value {
         let fields = self.parts.iter().map(|part| {
-            let value = match (&part.file_name, std::str::from_utf8(&part.bytes)) {
-                (None, Ok(text)) => match text.parse::<i64>() {
+            // A file's bytes are never read: a chunk may be megabytes.
+            let text = match part.file_name {
+                None => std::str::from_utf8(&part.bytes).ok(),
+                Some(_) => None,
+            };
+            let value = match text {
+                Some(text) => match text.parse::<i64>() {
                     Ok(number) => serde_json::Value::from(number),
                     Err(_) => serde_json::Value::from(text),
                 },
-                _ => serde_json::Value::Bool(true),
+                None => serde_json::Value::Bool(true),
             };
             (part.name.clone(), value)
         });
@@ -179,7 +184,10 @@ impl Multipart {
         {
             boundary = format!("x-dm-{:016x}", fastrand::u64(..));
         }
-        let mut out = Vec::new();
+        // The parts and room for their headers: one allocation, however
+        // large a chunk.
+        let size: usize = self.parts.iter().map(|p| p.bytes.len() + 256).sum();
+        let mut out = Vec::with_capacity(size + boundary.len() + 8);
         for part in &self.parts {
             out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
             let name = quote(&part.name);

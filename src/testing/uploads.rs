@@ -184,7 +184,14 @@ mod tests {
             ton_parts(&url),
             Some(("11", "1580000000000000101", "r00000101.jpg"))
         );
-        assert_eq!(seeded_bytes("3_1"), seeded_bytes("3_1"));
-        assert_ne!(seeded_bytes("3_1"), seeded_bytes("3_2"));
+        let bytes = seeded_bytes("3_1");
+        assert_eq!(&bytes[..4], [0xFF, 0xD8, 0xFF, 0xE0], "a JPEG's start");
+        assert_eq!(&bytes[bytes.len() - 2..], [0xFF, 0xD9], "and end");
+        assert!(
+            (2054..2054 + 4096).contains(&bytes.len()),
+            "{}",
+            bytes.len()
+        );
+        assert_ne!(bytes, seeded_bytes("3_2"));
     }
 }

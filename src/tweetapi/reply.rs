@@ -68,10 +68,11 @@ impl<T: DeserializeOwned> Reply<T> {
         // and most have no required field, so that the envelope itself would
         // decode as an empty answer: an object in `data` is the answer.
         let wrapped = json.get("data").filter(|data| data.is_object());
-        let inner = wrapped.map(|data| serde_json::from_value::<T>(data.clone()));
+        // Decoded from the tree by reference: no copy of it per reply.
+        let inner = wrapped.map(T::deserialize);
         let value = match inner {
             Some(Ok(value)) => value,
-            _ => match serde_json::from_value::<T>(json.clone()) {
+            _ => match T::deserialize(&json) {
                 Ok(value) => value,
                 Err(bare) => {
                     let found = deepest([

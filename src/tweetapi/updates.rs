@@ -198,7 +198,7 @@ async fn poll(client: &Client, cursor: &str) -> Result<Updates, Error> {
         .to_owned();
     let updates = reply.into_value();
     let mut messages = updates.messages;
-    messages.sort_by_key(sent_order);
+    messages.sort_by_cached_key(sent_order);
     let mut seen = HashSet::new();
     messages.retain(|m| seen.insert(m.id.clone()));
     Ok(Updates {

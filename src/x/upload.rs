@@ -192,7 +192,7 @@ impl MediaUpload {
             .map_err(|source| file_error("read", &self.path, source))?;
         let (mut sent, mut index) = (0u64, 0u64);
         loop {
-            // A buffer of its own per chunk, moved into the body, not copied.
+            // A buffer of its own per chunk, moved into its part, not copied.
             let mut buffer = vec![0u8; chunk];
             let filled = read_full(&mut file, &mut buffer, &self.path).await?;
             if filled == 0 {
