@@ -2,7 +2,7 @@
 //! beside the database, each file once, under a name made from its media
 //! key, and recorded in `media_files`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rusqlite::params;
 
@@ -63,7 +63,7 @@ impl Archive {
                 report.unavailable += 1;
                 continue;
             };
-            let Some(name) = file_name(&key, &parts.resource_id) else {
+            let Some(name) = parts.file_name(&key) else {
                 report
                     .failed
                     .push((key.clone(), "the media key cannot name a file".to_owned()));
@@ -124,44 +124,5 @@ impl Archive {
             other => Some(other?),
         };
         Ok(file.flatten().map(|name| self.media_dir().join(name)))
-    }
-}
-
-/// `{media_key}.{extension}`, the extension taken from the resource's
-/// name; `None` for a key that is not a plain name (X's are `3_1234…`).
-fn file_name(key: &str, resource: &str) -> Option<String> {
-    let plain = |text: &str| {
-        !text.is_empty()
-            && text
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    };
-    if !plain(key) {
-        return None;
-    }
-    let extension = Path::new(resource)
-        .extension()
-        .and_then(|ext| ext.to_str())
-        .filter(|ext| ext.len() <= 8 && plain(ext));
-    Some(match extension {
-        Some(ext) => format!("{key}.{}", ext.to_ascii_lowercase()),
-        None => key.to_owned(),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_is_named_after_its_media_key_and_nothing_else() {
-        assert_eq!(
-            file_name("3_1580000000000000101", "rabcdefgh.JPG").as_deref(),
-            Some("3_1580000000000000101.jpg")
-        );
-        assert_eq!(file_name("3_1", "noext").as_deref(), Some("3_1"));
-        assert_eq!(file_name("3_1", "a.tar/../x").as_deref(), Some("3_1"));
-        assert_eq!(file_name("../etc", "a.jpg"), None);
-        assert_eq!(file_name("", "a.jpg"), None);
     }
 }

@@ -81,6 +81,32 @@ impl DmMediaUrl {
     }
 }
 
+impl DmMediaUrl {
+    /// The file a download of this media is saved as: `{media_key}.{ext}`,
+    /// the extension (lower case) taken from the resource's name; `None`
+    /// for a key that is not a plain name (X's are `3_1234…`), so that no
+    /// key can name a file outside the folder it is saved in.
+    pub fn file_name(&self, media_key: &str) -> Option<String> {
+        let plain = |text: &str| {
+            !text.is_empty()
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        };
+        if !plain(media_key) {
+            return None;
+        }
+        let extension = std::path::Path::new(&self.resource_id)
+            .extension()
+            .and_then(|ext| ext.to_str())
+            .filter(|ext| ext.len() <= 8 && plain(ext));
+        Some(match extension {
+            Some(ext) => format!("{media_key}.{}", ext.to_ascii_lowercase()),
+            None => media_key.to_owned(),
+        })
+    }
+}
+
 impl fmt::Display for DmMediaUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}/{}", self.dm_id, self.media_id, self.resource_id)
@@ -90,6 +116,21 @@ impl fmt::Display for DmMediaUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_named_after_its_media_key_and_nothing_else() {
+        let named = |resource: &str| DmMediaUrl::new("1", "2", resource);
+        assert_eq!(
+            named("rabcdefgh.JPG")
+                .file_name("3_1580000000000000101")
+                .as_deref(),
+            Some("3_1580000000000000101.jpg")
+        );
+        assert_eq!(named("noext").file_name("3_1").as_deref(), Some("3_1"));
+        assert_eq!(named("a.tar/../x").file_name("3_1").as_deref(), Some("3_1"));
+        assert_eq!(named("a.jpg").file_name("../etc"), None);
+        assert_eq!(named("a.jpg").file_name(""), None);
+    }
 
     #[test]
     fn other_urls_and_incomplete_paths_are_not_dm_media() {

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::json;
 use x_dm::Client;
@@ -66,7 +66,11 @@ impl MediaSink {
             if self.indexed.contains(key) {
                 continue;
             }
-            let file = self.dir.join(file_name(key, &parts.resource_id));
+            // X's keys are digits and `_`; another names no file here.
+            let Some(name) = parts.file_name(key) else {
+                continue;
+            };
+            let file = self.dir.join(name);
             let (bytes, content_type) = if file.exists() {
                 (std::fs::metadata(&file)?.len(), None)
             } else {
@@ -89,19 +93,4 @@ impl MediaSink {
         }
         Ok(written)
     }
-}
-
-/// `{media_key}.{extension}`, the extension the resource has; a key is
-/// digits and `_`, so the name is safe in any folder.
-fn file_name(key: &str, resource: &str) -> String {
-    let extension = Path::new(resource)
-        .extension()
-        .and_then(|e| e.to_str())
-        .filter(|e| e.chars().all(|c| c.is_ascii_alphanumeric()))
-        .unwrap_or("bin");
-    let key: String = key
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    format!("{key}.{extension}")
 }
