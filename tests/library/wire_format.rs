@@ -1,7 +1,7 @@
 //! What goes on the wire: the exact path, query string and credentials of
 //! every operation.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

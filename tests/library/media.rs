@@ -2,7 +2,7 @@
 //! chunks, attached to a message, and the same bytes downloaded again
 //! through the v2 endpoint from the parts of the media's `url`.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

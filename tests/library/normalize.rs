@@ -2,7 +2,7 @@
 //! the facade's normalized accessors, and the items of a walk serialize back
 //! to the JSON they came from, unknown fields included.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

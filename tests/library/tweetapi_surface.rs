@@ -2,7 +2,7 @@
 //! the wire, what it refuses before sending, how its answers decode, and how
 //! its pages lead on.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -515,7 +515,7 @@ async fn a_refused_proxy_is_named_but_never_shown() {
 
 #[tokio::test]
 async fn xchat_setup_without_the_pin_in_the_environment_is_refused_unsent() {
-    // This binary never sets `TWEETAPI_XCHAT_PIN`; tests/tweetapi_xchat.rs does.
+    // This binary never sets `TWEETAPI_XCHAT_PIN`; tests/tweetapi_fake.rs does.
     assert!(std::env::var_os("TWEETAPI_XCHAT_PIN").is_none());
     refused("no pin", "$.pin", "is required", |c| async move {
         c.xchat_setup("1000000000000000001").send().await.map(drop)

@@ -2,7 +2,7 @@
 //! referenced Tweets, Chat admins and members, TweetAPI senders; across pages
 //! of one walk, and `None` where nothing was included.
 
-mod common;
+use crate::common;
 
 use common::{
     DM_CONVERSATION, TWEETAPI_PATH, dm_events_path, fixture, json_response, recorded,

@@ -4,7 +4,7 @@
 //! the generated types, so a field the types drop or rename fails the
 //! comparison with what was sent.
 
-mod common;
+use crate::common;
 
 use common::fault_server::{FaultServer, Step, quick_client};
 use common::fixture;

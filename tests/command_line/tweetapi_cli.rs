@@ -1,7 +1,7 @@
 //! End-to-end: the `x-dm tweetapi` commands against the crate's fake, their
 //! exit codes, and `updates --follow` killed at any moment.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! TweetAPI pagination: every place TweetAPI's docs and SDKs put the cursor
 //! drives `pages()`, and the walk stops where TweetAPI says there is no more.
 
-mod common;
+use crate::common;
 
 use common::{API_KEY, AUTH_TOKEN, TWEETAPI_PATH, fixture, json_response, tweetapi_facade};
 use futures::TryStreamExt;

@@ -2,7 +2,7 @@
 //! drops after the fake read and carried it out is reported as "may have
 //! been sent", and is made exactly once.
 
-mod common;
+use crate::common;
 
 use common::fault_server::quick_client;
 use futures::TryStreamExt;

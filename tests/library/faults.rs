@@ -1,7 +1,7 @@
 //! Fault injection: every case ends in complete data or the exact typed error,
 //! never a panic, never a lost or repeated item, and no error shows a secret.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

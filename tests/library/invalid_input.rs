@@ -1,7 +1,7 @@
 //! Bad input is refused before anything is sent, naming the parameter and the
 //! rule. Every case keeps a catch-all mock and asserts it was never hit.
 
-mod common;
+use crate::common;
 
 use common::{AUTH_TOKEN, tweetapi_client, x_client};
 use httpmock::prelude::*;

@@ -2,7 +2,7 @@
 //! sending, and requests that are not idempotent never sent twice once they
 //! may have reached the server.
 
-mod common;
+use crate::common;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -2,7 +2,7 @@
 //! conversation with one user, and deleting an event; on the wire, refused
 //! before sending, and round-tripped through the fake's store.
 
-mod common;
+use crate::common;
 
 use common::fault_server::{FaultServer, Step};
 use common::{ACCESS_TOKEN, fixture, x_facade};

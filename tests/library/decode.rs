@@ -1,7 +1,7 @@
 //! Every fixture, served by a mock, comes back through the generated client as
 //! the typed value of its status; and the decoding is forward-compatible.
 
-mod common;
+use crate::common;
 
 use common::{ACCESS_TOKEN, API_KEY, AUTH_TOKEN, fixture, fixtures_of};
 use httpmock::prelude::*;

@@ -1,6 +1,6 @@
 //! `GET /2/dm_events/{event_id}`: one event, joined to what it includes.
 
-mod common;
+use crate::common;
 
 use common::{fixture, x_facade};
 use httpmock::prelude::*;

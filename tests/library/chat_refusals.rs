@@ -3,7 +3,7 @@
 //! the rule the spec gives it. A catch-all mock counts every request, and
 //! must count none.
 
-mod common;
+use crate::common;
 
 use common::x_facade;
 use httpmock::prelude::*;

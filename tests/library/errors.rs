@@ -1,7 +1,7 @@
 //! Each kind of `x_dm::Error`, from the bodies and headers X and TweetAPI
 //! really send; and no error ever shows a credential.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The facade's X pagination streams: which tokens go out, in which order,
 //! how many requests a walk makes, and where it stops.
 
-mod common;
+use crate::common;
 
 use common::{
     DM_CONVERSATION, dm_events_path, dm_page, fixture, json_response, recorded, serve_by_param,
