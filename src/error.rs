@@ -53,6 +53,14 @@ pub enum Error {
         may_have_taken_effect: bool,
     },
 
+    /// A streamed response sent nothing, not even a keep-alive, for this
+    /// long: the connection is taken as dead.
+    #[error("the stream sent nothing for {} s", idle.as_secs_f64())]
+    Stalled {
+        /// How long nothing arrived.
+        idle: std::time::Duration,
+    },
+
     /// A successful response whose body does not have the documented shape.
     #[error(
         "cannot decode the HTTP {status} response at {path}: {message}; body starts {excerpt:?}"

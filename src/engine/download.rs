@@ -2,17 +2,19 @@
 //! file that appears under its name only once it is complete.
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use tokio::io::AsyncWriteExt;
 
+use super::http::DEFAULT_TIMEOUT;
 use crate::Error;
 
 /// A download's body as it arrives.
 #[derive(Debug)]
 pub struct DownloadStream {
     response: reqwest::Response,
+    idle: Duration,
 }
 
 /// A file a download wrote whole.
@@ -29,7 +31,19 @@ pub struct Saved {
 
 impl DownloadStream {
     pub(crate) fn new(response: reqwest::Response) -> Self {
-        Self { response }
+        Self {
+            response,
+            idle: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// How long to wait for the next chunk before the body counts as
+    /// stalled ([`Error::Stalled`]); 30 s unless set. The body as a whole
+    /// has no deadline, so a large file on a slow link is not cut.
+    #[must_use]
+    pub fn idle_timeout(mut self, idle: Duration) -> Self {
+        self.idle = idle;
+        self
     }
 
     /// The `Content-Type` the server named.
@@ -48,7 +62,10 @@ impl DownloadStream {
     /// The next chunk, or `None` at the end. A body cut short is an error,
     /// never a silent end.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
-        Ok(self.response.chunk().await?)
+        match tokio::time::timeout(self.idle, self.response.chunk()).await {
+            Ok(chunk) => Ok(chunk?),
+            Err(_) => Err(Error::Stalled { idle: self.idle }),
+        }
     }
 
     /// Streams the body to `path`. The bytes go to a temporary file beside

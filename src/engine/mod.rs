@@ -12,10 +12,12 @@ mod connection;
 mod descriptor;
 pub(crate) mod download;
 pub(crate) mod explain;
+pub mod follow;
 pub(crate) mod hooks;
 pub(crate) mod http;
 mod join;
 pub(crate) mod lenient;
+pub mod lines;
 pub(crate) mod nulls;
 pub mod oauth1;
 pub(crate) mod options;
@@ -41,9 +43,11 @@ pub use descriptor::{
     Rule, TypeVisitor, find,
 };
 pub use download::{DownloadStream, Saved};
+pub use follow::Follow;
 pub(crate) use join::join as join_items;
 pub use join::{Bounded, Item, Keyed, WithRaw};
 pub use lenient::Warning;
+pub use lines::Lines;
 pub use oauth1::OAuth1;
 pub use output::{Cache, Download, Empty, FromResponse, Multipart, Paged, Response, Split};
 pub use policy::{RateLimitPolicy, RetryPolicy};

@@ -23,6 +23,12 @@ pub enum WaitReason {
         /// The attempt that failed (1 for the first).
         attempt: u32,
     },
+    /// A long-lived stream was cut or could not be opened; waiting before
+    /// connecting again.
+    Reconnect {
+        /// Reconnects in a row so far (1 for the first).
+        attempt: u32,
+    },
 }
 
 /// A wait the client is about to take, for progress displays.

@@ -404,6 +404,10 @@ pub(crate) async fn execute(
 
 /// As [`execute`], but a success comes back with its body unread, to be
 /// streamed: the retries cover the request and its head, not the body.
+/// How long a streamed exchange may last in all: long enough for any
+/// download, and a day of a long-lived stream, whose follower reconnects.
+const STREAMED_BODY_LIMIT: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
 pub(crate) async fn open(
     connection: &Connection,
     operation: &'static Operation,
@@ -444,6 +448,12 @@ async fn exchange(
                 .insert(reqwest::header::CONTENT_TYPE, value);
         }
         *request.body_mut() = Some(reqwest::Body::from(payload.bytes));
+    }
+    if reading == Reading::Head {
+        // The client's timeout bounds a whole exchange, body included: a
+        // streamed body would be cut at it. Its reader bounds each wait for
+        // the next chunk instead.
+        *request.timeout_mut() = Some(STREAMED_BODY_LIMIT);
     }
     let repeat = Repeat::of(operation);
     let used = session.credentials.apply(&mut request).await?;

@@ -570,6 +570,11 @@ pub(crate) enum Deleted {
 
 impl Dataset {
     /// Every DM event of every conversation, newest first.
+    /// The fake's clock, in Unix milliseconds: each write moves it on.
+    pub(crate) fn clock_ms(&self) -> i64 {
+        self.clock_ms
+    }
+
     pub(crate) fn all_events(&self) -> Vec<&Value> {
         let mut all: Vec<&Value> = self.conversations.iter().flat_map(|c| &c.events).collect();
         let id = |event: &Value| {

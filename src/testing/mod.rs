@@ -47,6 +47,7 @@ mod data;
 mod knobs;
 mod server;
 mod store;
+mod streams;
 mod tweetapi;
 mod uploads;
 #[cfg(feature = "webhook")]
@@ -213,6 +214,7 @@ pub enum Fault {
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub store: Store,
+    pub streams: streams::Streams,
     pub logins: Logins,
     pub knobs: Knobs,
     pub latency: Duration,
@@ -241,6 +243,7 @@ impl FakeX {
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared {
             store: Store::new(Dataset::seeded(config.seed)),
+            streams: streams::Streams::default(),
             logins: Logins::new(config.login),
             knobs: Knobs::new(config.rate_limit),
             latency: config.latency,
@@ -287,6 +290,14 @@ impl FakeX {
     /// come first. Per-operation faults of one operation are used in order.
     pub fn inject_into<E: crate::engine::Endpoint>(&self, fault: Fault) {
         self.shared.knobs.inject_into(E::operation().id, fault);
+    }
+
+    /// Cuts every activity stream open now, as a dropped connection would:
+    /// the client sees its body end in an error. Streams opened later are
+    /// not affected; queue `Fault::Status(503)` with
+    /// [`inject_into`](Self::inject_into) to refuse reconnects too.
+    pub fn cut_activity_streams(&self) {
+        self.shared.streams.cut();
     }
 
     /// Refresh tokens traded for a new token set so far.

@@ -11,13 +11,14 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use super::data::Dataset;
 
-/// The dataset of one fake.
-#[derive(Debug)]
-pub(crate) struct Store(RwLock<Arc<Dataset>>);
+/// The dataset of one fake. Clones share it: a long-lived response (the
+/// activity stream) keeps one to read what is written while it is open.
+#[derive(Clone, Debug)]
+pub(crate) struct Store(Arc<RwLock<Arc<Dataset>>>);
 
 impl Store {
     pub fn new(dataset: Arc<Dataset>) -> Self {
-        Self(RwLock::new(dataset))
+        Self(Arc::new(RwLock::new(dataset)))
     }
 
     /// The dataset as it is now; later writes do not change it.

@@ -226,6 +226,13 @@ impl Client {
         Request::<operations::DeleteActivitySubscription>::new(self, subscription_id)
     }
 
+    /// The X Activity API's persistent stream of the app's subscribed
+    /// events; [`Request::follow`] follows it across disconnects. Takes the
+    /// app's bearer token: build this client with it.
+    pub fn activity_stream(&self) -> Request<operations::ActivityStream> {
+        Request::<operations::ActivityStream>::new(self)
+    }
+
     /// The app's webhooks. The webhook operations take the app's bearer
     /// token: build the client with it (2.169 also takes a user's token,
     /// except for a replay).

@@ -1,6 +1,8 @@
 //! The X API: its client, pages, joins, ids and the readings of renamed
 //! fields, on top of the code generated from `openapi/x-api.yaml`.
 
+pub mod activity;
+mod activity_stream;
 mod chat;
 mod client;
 pub mod generated;
@@ -16,6 +18,7 @@ mod watch;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 
+pub use activity_stream::{Activity, ActivityFollow, Arrival, StreamEvent};
 pub use chat::{
     Decrypted, DecryptedEvents, Decryptor, Envelope, EnvelopeError, Opened, RELATIONS_REMEMBERED,
     Relation,

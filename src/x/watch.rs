@@ -67,7 +67,7 @@ where
 /// X's ids are snowflakes, whose value grows with time: as decimal strings
 /// without leading zeros, a longer one is larger. Anything else falls back
 /// to the strings' order.
-fn snowflake_order(a: &str, b: &str) -> Ordering {
+pub(crate) fn snowflake_order(a: &str, b: &str) -> Ordering {
     let decimal = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if decimal(a) && decimal(b) {
         let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));

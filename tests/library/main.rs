@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod activity_stream;
 mod activity_subscriptions;
 mod auth;
 mod chat_refusals;

@@ -175,6 +175,15 @@ fn dm_and_chat_take_user_context_auth_only_webhooks_the_apps_token_subscriptions
                 );
                 continue;
             }
+            // The activity stream: the app's bearer token alone.
+            if path == "/2/activity/stream" {
+                assert_eq!(
+                    security,
+                    &serde_json::json!([{ "BearerToken": [] }]),
+                    "{method} {path}: the app's bearer token only"
+                );
+                continue;
+            }
             // Subscriptions: the user's token first, the app's also taken.
             if path.starts_with("/2/activity/subscriptions") {
                 assert!(

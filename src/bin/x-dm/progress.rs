@@ -51,6 +51,7 @@ impl Progress {
         let reason = match wait.reason {
             WaitReason::RateLimitExhausted | WaitReason::TooManyRequests => "rate limit reached",
             WaitReason::Retry { .. } => "retrying",
+            WaitReason::Reconnect { .. } => "reconnecting",
             _ => "waiting",
         };
         let total = wait.duration;

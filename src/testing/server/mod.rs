@@ -242,6 +242,7 @@ mod tests {
 
         let shared = Arc::new(Shared {
             store: Store::new(Dataset::seeded(DEFAULT_SEED)),
+            streams: crate::testing::streams::Streams::default(),
             logins: crate::testing::x::login::Logins::new(Default::default()),
             knobs: Knobs::new(None),
             latency: std::time::Duration::ZERO,

@@ -3,6 +3,7 @@
 //! X's errors (RFC 7807 problems, and the legacy `errors` of an unknown
 //! path).
 
+mod activity_stream;
 mod activity_subscriptions;
 mod chat_admin_requests;
 mod chat_common;
@@ -123,6 +124,7 @@ pub(crate) static API: Api = Api {
         chat_media::DOWNLOAD,
         dm_block::BLOCK,
         dm_block::UNBLOCK,
+        activity_stream::ROUTE,
         activity_subscriptions::ROUTE,
         create_subscription::ROUTE,
         update_subscription::ROUTE,

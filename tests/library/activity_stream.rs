@@ -1,0 +1,217 @@
+//! The X Activity API's stream, followed against the fake: events as they
+//! arrive, a cut stream reconnected with its gap filled by polling, and each
+//! event once when a reconnect's backfill sends it again.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use futures::stream::BoxStream;
+use x_dm::engine::Position;
+use x_dm::testing::{DEMO_CONVERSATION, FakeX, Fault};
+use x_dm::x::operations::ActivityStream;
+use x_dm::x::types::{
+    ActivityEventType, ActivitySubscriptionFilterRequest, CreateActivitySubscriptionRequest,
+};
+use x_dm::x::{Activity, Arrival};
+use x_dm::{Client, RetryPolicy, WaitReason};
+
+const ME: &str = "1234567890";
+/// The other member of the demo conversation.
+const THEO: &str = "9876543210";
+
+type Arrivals = BoxStream<'static, Result<Arrival, x_dm::Error>>;
+
+fn client(fake: &FakeX, token: &str, waits: &Arc<Mutex<Vec<WaitReason>>>) -> Client {
+    let waits = Arc::clone(waits);
+    Client::builder(token)
+        .base_url(fake.base_url())
+        .retry(
+            RetryPolicy::attempts(2)
+                .with_delays(Duration::from_millis(40), Duration::from_millis(80)),
+        )
+        .on_wait(move |wait| waits.lock().unwrap().push(wait.reason))
+        .build()
+        .unwrap()
+}
+
+async fn subscribe_to_received(user: &Client) {
+    user.subscribe(CreateActivitySubscriptionRequest {
+        event_type: ActivityEventType::DmReceived,
+        filter: ActivitySubscriptionFilterRequest {
+            user_id: Some(ME.to_owned()),
+            direction: None,
+            keyword: None,
+            qualifiers: Default::default(),
+        },
+        expires_at: None,
+        tag: Some("dm-inbound".to_owned()),
+        webhook_id: None,
+    })
+    .send()
+    .await
+    .unwrap();
+}
+
+async fn next(arrivals: &mut Arrivals) -> Arrival {
+    tokio::time::timeout(Duration::from_secs(20), arrivals.try_next())
+        .await
+        .expect("an arrival in time")
+        .unwrap()
+        .expect("the stream goes on")
+}
+
+/// The DM event id an arrival carries, and whether the stream (not a gap
+/// fill) delivered it.
+fn dm_of(arrival: &Arrival) -> (String, bool) {
+    let ids = arrival.activity.dm_event_ids();
+    assert_eq!(ids.len(), 1, "{arrival:?}");
+    let streamed = matches!(arrival.activity, Activity::Event(_));
+    (ids[0].to_owned(), streamed)
+}
+
+/// Waits until the fake has answered `count` requests in all.
+async fn requests_reach(fake: &FakeX, count: usize) {
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while fake.requests() < count {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{count} requests in time, not {}", fake.requests()));
+    // The stream's handler notes what is there right after counting.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+#[tokio::test]
+async fn a_cut_stream_reconnects_and_its_gap_is_filled_from_polling_each_event_once() {
+    let fake = FakeX::start().await.unwrap();
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let user = client(&fake, "a-user-token", &waits);
+    let app = client(&fake, "the-app-bearer-token", &waits);
+    subscribe_to_received(&user).await;
+    let before = fake.requests();
+
+    let mut arrivals: Arrivals = app
+        .activity_stream()
+        .follow()
+        .fill_gaps_from(user.inbox())
+        .gap(Duration::from_millis(60))
+        .stream();
+    // Nothing has been requested yet; the first poll notes where the inbox
+    // stands, then opens the stream.
+    let first = tokio::spawn(async move {
+        let arrival = next(&mut arrivals).await;
+        (arrival, arrivals)
+    });
+    requests_reach(&fake, before + 2).await;
+
+    let live = fake.post_messages(DEMO_CONVERSATION, THEO, 2).unwrap();
+    let (arrival, mut arrivals) = first.await.unwrap();
+    let second = next(&mut arrivals).await;
+    assert_eq!(
+        vec![dm_of(&arrival), dm_of(&second)],
+        live.iter().map(|id| (id.clone(), true)).collect::<Vec<_>>()
+    );
+    assert_eq!(arrival.position, Position::after(live[0].clone()));
+    assert_eq!(second.position, Position::after(live[1].clone()));
+
+    // Cut, refuse two reconnects, and write while nothing is connected.
+    fake.inject_into::<ActivityStream>(Fault::Status(503));
+    fake.inject_into::<ActivityStream>(Fault::Status(503));
+    fake.cut_activity_streams();
+    let missed = fake.post_messages(DEMO_CONVERSATION, THEO, 3).unwrap();
+    let mut recovered = Vec::new();
+    for _ in 0..3 {
+        recovered.push(dm_of(&next(&mut arrivals).await));
+    }
+    assert_eq!(
+        recovered,
+        missed
+            .iter()
+            .map(|id| (id.clone(), false))
+            .collect::<Vec<_>>(),
+        "the gap is filled by polling, oldest first"
+    );
+
+    // The reconnected stream goes on with what is new, and sends none of
+    // the recovered events again.
+    let after = fake.post_messages(DEMO_CONVERSATION, THEO, 1).unwrap();
+    let arrival = next(&mut arrivals).await;
+    assert_eq!(dm_of(&arrival), (after[0].clone(), true));
+    assert_eq!(arrival.position, Position::after(after[0].clone()));
+
+    let reconnects = waits
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|reason| matches!(reason, WaitReason::Reconnect { .. }))
+        .count();
+    assert_eq!(reconnects, 2);
+    // Each open retries a 503 once itself, as any GET: the two refusals
+    // cost one reconnect.
+    assert_eq!(
+        *waits.lock().unwrap(),
+        [
+            WaitReason::Reconnect { attempt: 1 },
+            WaitReason::Retry { attempt: 1 },
+            WaitReason::Reconnect { attempt: 2 },
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_reconnect_whose_backfill_repeats_events_hands_out_only_the_new_one() {
+    let fake = FakeX::start().await.unwrap();
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let user = client(&fake, "a-user-token", &waits);
+    let app = client(&fake, "the-app-bearer-token", &waits);
+    subscribe_to_received(&user).await;
+    let before = fake.requests();
+
+    // A minute of backfill on every connection: the fake's clock moves a
+    // second per write, so a reconnect sends everything below again.
+    let mut arrivals: Arrivals = app.activity_stream().backfill_minutes(1).follow().stream();
+    let first = tokio::spawn(async move {
+        let arrival = next(&mut arrivals).await;
+        (arrival, arrivals)
+    });
+    requests_reach(&fake, before + 1).await;
+    let posted = fake.post_messages(DEMO_CONVERSATION, THEO, 2).unwrap();
+    let (arrival, mut arrivals) = first.await.unwrap();
+    let mut seen = vec![dm_of(&arrival).0];
+    while seen.last() != posted.last() {
+        seen.push(dm_of(&next(&mut arrivals).await).0);
+    }
+
+    let requests = fake.requests();
+    fake.cut_activity_streams();
+    // The stream is read, and reconnects, only while it is polled.
+    let reading = tokio::spawn(async move { next(&mut arrivals).await });
+    requests_reach(&fake, requests + 1).await;
+    let new = fake.post_messages(DEMO_CONVERSATION, THEO, 1).unwrap();
+    let arrival = reading.await.unwrap();
+    assert_eq!(
+        dm_of(&arrival),
+        (new[0].clone(), true),
+        "the backfill's repeats of {seen:?} are not handed out again"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_token_ends_the_stream_with_the_error() {
+    let fake = FakeX::start().await.unwrap();
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let app = client(&fake, "the-app-bearer-token", &waits);
+    fake.inject_into::<ActivityStream>(Fault::Status(401));
+    let mut arrivals: Arrivals = app.activity_stream().follow().stream();
+    let error = tokio::time::timeout(Duration::from_secs(20), arrivals.try_next())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(&error, x_dm::Error::Api(api) if api.status == 401),
+        "{error}"
+    );
+    assert!(arrivals.try_next().await.unwrap().is_none(), "and it ends");
+}
