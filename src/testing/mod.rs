@@ -300,6 +300,13 @@ impl FakeX {
         self.shared.streams.cut();
     }
 
+    /// Activity streams opened so far. Each counts once it has noted the
+    /// events already there: a DM written after the count moved is sent on
+    /// it.
+    pub fn activity_streams_opened(&self) -> u64 {
+        self.shared.streams.opened_count()
+    }
+
     /// Refresh tokens traded for a new token set so far.
     pub fn refreshes(&self) -> usize {
         self.shared.logins.refreshes()

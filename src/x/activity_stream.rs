@@ -85,8 +85,12 @@ impl Activity {
 pub struct Arrival {
     /// What arrived.
     pub activity: Activity,
-    /// The position after it.
+    /// The position after it: save it once it is handled.
     pub position: Position,
+    /// The position before it: save it instead when handling it failed, so
+    /// that a follow started there offers its DM again (the gap fill finds
+    /// it; an event without a DM is not offered again).
+    pub before: Position,
 }
 
 /// The activity stream followed across disconnects, built by
@@ -199,6 +203,7 @@ impl ActivityFollow {
             .stream()
             .map_ok(move |activity| {
                 let mut at = position.lock().unwrap_or_else(PoisonError::into_inner);
+                let before = at.clone().unwrap_or_default();
                 for id in activity.dm_event_ids() {
                     let newer = at
                         .as_ref()
@@ -210,7 +215,11 @@ impl ActivityFollow {
                 }
                 let position = at.clone().unwrap_or_default();
                 drop(at);
-                Arrival { activity, position }
+                Arrival {
+                    activity,
+                    position,
+                    before,
+                }
             })
             .boxed()
     }

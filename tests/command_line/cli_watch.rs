@@ -487,3 +487,128 @@ async fn activity_subscribe_list_and_delete_take_the_users_token() {
     );
     assert_eq!(fake.dataset().subscriptions().len(), 1);
 }
+
+/// The DM event id of a line `watch --source stream` wrote, and whether it
+/// is a stream line (`{"data": …}`) rather than a DM event a gap fill found.
+fn stream_line_ids(path: &Path) -> Vec<(String, bool)> {
+    fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| {
+            let line: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            match line["data"]["payload"]["direct_message_events"][0]["id"].as_str() {
+                Some(id) => (id.to_owned(), true),
+                None => (line["id"].as_str().unwrap().to_owned(), false),
+            }
+        })
+        .collect()
+}
+
+fn watch_stream(fake: &FakeX, state: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_x-dm"));
+    command
+        .env("X_ACCESS_TOKEN", "test-user-token")
+        .env("X_BEARER_TOKEN", "test-app-token")
+        .args([
+            "--base-url",
+            &fake.base_url(),
+            "watch",
+            "--source",
+            "stream",
+        ])
+        .arg("--state")
+        .arg(state);
+    command
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_source_stream_killed_and_restarted_fills_the_gap_and_writes_each_dm_once() {
+    use x_dm::x::types::{
+        ActivityEventType, ActivitySubscriptionFilterRequest, CreateActivitySubscriptionRequest,
+    };
+    let fake = FakeX::start().await.unwrap();
+    let user = x_dm::Client::builder("test-user-token")
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    user.subscribe(CreateActivitySubscriptionRequest {
+        event_type: ActivityEventType::DmReceived,
+        filter: ActivitySubscriptionFilterRequest {
+            user_id: Some("1234567890".to_owned()),
+            direction: None,
+            keyword: None,
+            qualifiers: Default::default(),
+        },
+        expires_at: None,
+        tag: None,
+        webhook_id: None,
+    })
+    .send()
+    .await
+    .unwrap();
+    let dir = temp_dir("stream");
+    let (out, state) = (dir.join("events.jsonl"), dir.join("state.json"));
+
+    let mut running = Running::spawn(watch_stream(&fake, &state).stdout(appending(&out)));
+    // One poll to note where the inbox stands, then the stream.
+    until("the stream to open", || fake.activity_streams_opened() == 1).await;
+    let live = fake.post_messages(DEMO_CONVERSATION, THEO, 2).unwrap();
+    until("two streamed lines", || stream_line_ids(&out).len() >= 2).await;
+    running.child().kill().unwrap();
+    drop(running);
+
+    // Written while nothing watched: the restart's gap fill finds them.
+    let missed = fake.post_messages(DEMO_CONVERSATION, THEO, 3).unwrap();
+    let mut running = Running::spawn(watch_stream(&fake, &state).stdout(appending(&out)));
+    until("the recovered lines", || stream_line_ids(&out).len() >= 5).await;
+    until("the stream to reopen", || {
+        fake.activity_streams_opened() == 2
+    })
+    .await;
+    let after = fake.post_messages(DEMO_CONVERSATION, THEO, 1).unwrap();
+    until("the last line", || stream_line_ids(&out).len() >= 6).await;
+    terminate(&mut running);
+    assert_eq!(exit_code(running).await, Some(0));
+
+    let expected: Vec<(String, bool)> = [(&live, true), (&missed, false), (&after, true)]
+        .into_iter()
+        .flat_map(|(ids, streamed)| ids.iter().map(move |id| (id.clone(), streamed)))
+        .collect();
+    assert_eq!(stream_line_ids(&out), expected);
+    assert_eq!(saved_position(&state), after[0].as_str());
+}
+
+#[test]
+fn watch_source_stream_names_the_missing_app_token() {
+    let output = Command::new(env!("CARGO_BIN_EXE_x-dm"))
+        .env_remove("X_BEARER_TOKEN")
+        .env("X_ACCESS_TOKEN", "test-user-token")
+        .args([
+            "--base-url",
+            "http://127.0.0.1:9",
+            "watch",
+            "--source",
+            "stream",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("X_BEARER_TOKEN"), "{stderr}");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_x-dm"))
+        .env("X_BEARER_TOKEN", "test-app-token")
+        .args([
+            "--demo",
+            "watch",
+            "--source",
+            "stream",
+            "--conversation",
+            "1-2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("leave --conversation out"), "{stderr}");
+}

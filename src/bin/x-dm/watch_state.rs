@@ -119,7 +119,9 @@ pub fn recover(mark: Mark, written: &File, mut readable: File) -> io::Result<Opt
     for line in tail[..whole].split_inclusive(|&b| b == b'\n') {
         // A line that is no event of ours ends what is taken as written.
         let Some(id) = event_id(line) else { break };
-        last_id = Some(id);
+        if let Some(id) = id {
+            last_id = Some(id);
+        }
         kept += line.len();
     }
     // Half an event at the end is cut, to be written whole again; lines
@@ -133,14 +135,45 @@ pub fn recover(mark: Mark, written: &File, mut readable: File) -> io::Result<Opt
     Ok(Some(Unsaved { last_id, len }))
 }
 
-fn event_id(line: &[u8]) -> Option<String> {
+/// Whether `line` is an event a watch writes, and the DM event id its
+/// position moves to: a DM event's own (`{"id": …}`), or the last of an
+/// activity stream line's `dm.*` payload. An activity line without a DM is
+/// ours but moves nothing.
+fn event_id(line: &[u8]) -> Option<Option<String>> {
     #[derive(Deserialize)]
-    struct Event {
+    struct Line {
+        id: Option<String>,
+        data: Option<Activity>,
+    }
+    #[derive(Deserialize)]
+    struct Activity {
+        #[allow(dead_code, reason = "only its presence marks an activity line")]
+        event_uuid: String,
+        #[serde(default)]
+        payload: Payload,
+    }
+    #[derive(Default, Deserialize)]
+    struct Payload {
+        #[serde(default)]
+        direct_message_events: Vec<Id>,
+    }
+    #[derive(Deserialize)]
+    struct Id {
         id: String,
     }
-    serde_json::from_slice::<Event>(line)
-        .ok()
-        .map(|event| event.id)
+    let line: Line = serde_json::from_slice(line).ok()?;
+    match (line.id, line.data) {
+        (Some(id), _) => Some(Some(id)),
+        (None, Some(activity)) => Some(
+            activity
+                .payload
+                .direct_message_events
+                .into_iter()
+                .last()
+                .map(|event| event.id),
+        ),
+        (None, None) => None,
+    }
 }
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ fn serve(shared: &Shared, call: &Call) -> Response {
         .filter(|event| backfill_ms == 0 || created_ms(event) < since)
         .filter_map(|event| Some(event.get("id")?.as_str()?.to_owned()))
         .collect();
+    shared.streams.opened();
     let open = Open {
         store: shared.store.clone(),
         streams: shared.streams.clone(),

@@ -9,6 +9,7 @@ use std::time::Duration;
 use futures::TryStreamExt;
 use futures::stream::BoxStream;
 use x_dm::engine::{Batch, Feed, Poll, Position, Start};
+use x_dm::x::Activity;
 use x_dm::x::types::DmEvent;
 
 use crate::args::Format;
@@ -43,6 +44,16 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub backfill: Option<usize>,
 
+    /// Where new events come from. `poll`: GET /2/dm_events (or the
+    /// conversation's events) at the interval. `stream`: X's Activity API
+    /// stream, with X_BEARER_TOKEN (the app's token), of the events the app
+    /// subscribed to (`x-dm activity subscribe`); a disconnect's gap is
+    /// filled by polling the inbox with the user's token. Each stream line
+    /// is written as sent (`{"data": …}`), each DM event the gap fill finds
+    /// as GET /2/dm_events sent it.
+    #[arg(long, value_enum, default_value_t = EventSource::Poll)]
+    pub source: EventSource,
+
     /// Run CMD (with `sh -c`) once per event, with the event's JSON on its
     /// standard input, instead of writing the event out. A non-zero exit
     /// stops the watch with exit code 1, and the saved position stays before
@@ -52,6 +63,16 @@ pub struct Args {
 }
 
 type Event = x_dm::Item<DmEvent>;
+
+/// `--source`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum EventSource {
+    /// Poll the DM events.
+    #[default]
+    Poll,
+    /// Follow the Activity API's stream.
+    Stream,
+}
 
 /// Watches until interrupted (SIGINT, SIGTERM, SIGHUP), finishing the batch
 /// at hand first.
@@ -66,9 +87,22 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
             "--exec hands each event to the command: leave --output out".into(),
         ));
     }
-    let watching = match &args.conversation {
-        Some(id) => format!("conversation {id}"),
-        None => "inbox".to_owned(),
+    let streaming = args.source == EventSource::Stream;
+    if streaming && args.conversation.is_some() {
+        return Err(Failure::Usage(
+            "--source stream follows the whole account: leave --conversation out".into(),
+        ));
+    }
+    if streaming && args.interval.is_some() {
+        return Err(Failure::Usage(
+            "--interval sets how often --source poll polls: leave it out with --source stream"
+                .into(),
+        ));
+    }
+    let watching = match (&args.conversation, streaming) {
+        (_, true) => "inbox (activity stream)".to_owned(),
+        (Some(id), false) => format!("conversation {id}"),
+        (None, false) => "inbox".to_owned(),
     };
     let mut saved = match &args.state {
         Some(path) => WatchState::load(path).map_err(Failure::Usage)?,
@@ -97,17 +131,20 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
         (None, Some(n)) => Start::Backfill(n),
         (None, None) => Start::Now,
     };
+    let mut saver = Saver {
+        path: args.state.clone(),
+        watching,
+        last: saved.map(|state| (state.position, state.output)),
+    };
+    if streaming {
+        return follow_stream(&context, start, handler, saver).await;
+    }
     let client = context.x_client()?;
     let mut batches = match &args.conversation {
         Some(id) => configure(client.dm_events(id).watch(), start, args.interval),
         None => configure(client.inbox().watch(), start, args.interval),
     };
     let stop = Stop::listen()?;
-    let mut saver = Saver {
-        path: args.state,
-        watching,
-        last: saved.map(|state| (state.position, state.output)),
-    };
     loop {
         let batch = tokio::select! {
             biased;
@@ -130,11 +167,64 @@ pub async fn run(args: Args, context: Context) -> Result<(), Failure> {
                 saver.save(batch.position().clone(), None)?;
             }
             Handler::Write(sink) => {
-                sink.write(&batch)?;
+                sink.write(batch.items.iter().map(json_of))?;
                 let mark = sink.mark()?;
                 saver.save(batch.position().clone(), mark)?;
             }
         }
+    }
+}
+
+/// `--source stream`: each arrival handled, then its position saved; a
+/// failed `--exec` saves the position before it.
+async fn follow_stream(
+    context: &Context,
+    start: Start,
+    mut handler: Handler,
+    mut saver: Saver,
+) -> Result<(), Failure> {
+    let app = context.app_client()?;
+    let user = context.x_client()?;
+    let mut arrivals = app
+        .activity_stream()
+        .follow()
+        .fill_gaps_from(user.inbox())
+        .start(start)
+        .stream();
+    let stop = Stop::listen()?;
+    loop {
+        let arrival = tokio::select! {
+            biased;
+            () = stop.requested() => return Ok(()),
+            arrival = arrivals.try_next() => arrival?,
+        };
+        let Some(arrival) = arrival else {
+            return Ok(());
+        };
+        let json = activity_json(&arrival.activity);
+        match &mut handler {
+            Handler::Exec(command) => {
+                let what = "this activity; the watch stops before it, and a restart with the same --state offers its DM again";
+                if let Err(failure) = run_with_input(command, &json, what).await {
+                    saver.save(arrival.before, None)?;
+                    return Err(failure);
+                }
+                saver.save(arrival.position, None)?;
+            }
+            Handler::Write(sink) => {
+                sink.write([json])?;
+                let mark = sink.mark()?;
+                saver.save(arrival.position, mark)?;
+            }
+        }
+    }
+}
+
+fn activity_json(activity: &Activity) -> String {
+    match (activity.raw_json(), activity) {
+        (Some(raw), _) => raw.to_owned(),
+        (None, Activity::Recovered(event)) => json_of(event),
+        (None, _) => String::new(),
     }
 }
 
@@ -263,16 +353,19 @@ impl Sink {
         Ok(true)
     }
 
-    /// Writes the batch's events and flushes them; on a file, to the disk,
-    /// so that the position saved next never runs ahead of the output.
-    fn write(&mut self, batch: &Batch<Event>) -> io::Result<()> {
-        for event in &batch.items {
-            self.writer.write_all(json_of(event).as_bytes())?;
+    /// Writes events, one JSON line each, and flushes them; on a file, to
+    /// the disk, so that the position saved next never runs ahead of the
+    /// output.
+    fn write(&mut self, events: impl IntoIterator<Item = impl AsRef<str>>) -> io::Result<()> {
+        let mut any = false;
+        for event in events {
+            self.writer.write_all(event.as_ref().as_bytes())?;
             self.writer.write_all(b"\n")?;
+            any = true;
         }
         self.writer.flush()?;
         if let Some(file) = &self.file
-            && !batch.items.is_empty()
+            && any
         {
             file.sync_data()?;
         }
