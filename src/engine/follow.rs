@@ -235,7 +235,11 @@ impl<S: Source> State<S> {
                 let retry = session
                     .retry
                     .with_delays(session.retry.base_delay, MAX_RECONNECT_BACKOFF);
-                let delay = retry.backoff(self.failures);
+                // Full jitter, but never at once: a server that accepts and
+                // cuts straight away is not hammered.
+                let delay = retry
+                    .backoff(self.failures)
+                    .max(session.retry.base_delay / 2);
                 tracing::warn!(
                     attempt = self.failures,
                     delay_ms = delay.as_millis() as u64,

@@ -94,7 +94,8 @@ async fn a_cut_stream_reconnects_and_its_gap_is_filled_from_polling_each_event_o
         .activity_stream()
         .follow()
         .fill_gaps_from(user.inbox())
-        .gap(Duration::from_millis(60))
+        // Below the 20 ms floor of each of the two reconnect waits to come.
+        .gap(Duration::from_millis(30))
         .stream();
     // Nothing has been requested yet; the first poll notes where the inbox
     // stands, then opens the stream.
