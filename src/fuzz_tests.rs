@@ -57,7 +57,8 @@ fn decode_everything(status: u16, body: &[u8]) {
     let error = ApiError::from_body(status, body, &["dm.read"]);
     let _ = error.to_string();
     let _ = error.retry_after_secs();
-    let _ = exchange(status, body.to_vec()).error(&["dm.read"]);
+    let _ = exchange(status, body.to_vec())
+        .error(crate::x::operations::GetDirectMessagesEvents::operation());
 }
 
 /// JSON values up to a few levels deep, with the keys the decoders look for
@@ -113,7 +114,7 @@ proptest! {
         }
         let limits = RateLimits::from_headers(&exchange.headers);
         let _ = limits.exhausted_until();
-        let _ = exchange.error(&[]).to_string();
+        let _ = exchange.error(crate::x::operations::ActivityStream::operation()).to_string();
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct ApiError {
     pub excerpt: Option<String>,
     /// For a 401 or 403 from X: the OAuth 2.0 scopes the endpoint needs.
     pub required_scopes: &'static [&'static str],
+    /// For a 401 or 403: the endpoint takes the app's bearer token
+    /// (app-only), not a user's.
+    pub app_only: bool,
     /// Attempts made before this answer was taken as final.
     pub attempts: u32,
     /// The rate-limit windows the response described.
@@ -63,6 +66,7 @@ impl ApiError {
             } else {
                 &[]
             },
+            app_only: false,
             attempts: 1,
             rate_limits: RateLimits::default(),
         };
@@ -122,6 +126,11 @@ impl fmt::Display for ApiError {
         }
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        if self.app_only {
+            f.write_str(
+                "; this endpoint takes the app's bearer token (OAuth 2.0 app-only), not a user's",
+            )?;
         }
         if !self.required_scopes.is_empty() {
             write!(

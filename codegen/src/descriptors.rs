@@ -153,6 +153,7 @@ fn descriptor(op: &Operation) -> TokenStream {
         .as_ref()
         .map_or_else(|| quote!(::core::option::Option::None), body);
     let scopes = &op.scopes;
+    let app_only = op.app_only;
     let pagination = pagination(op.pagination.as_ref());
     let idempotent = op.idempotent;
     let accept = op.accept();
@@ -169,6 +170,7 @@ fn descriptor(op: &Operation) -> TokenStream {
             params: &[#(#params),*],
             body: #body,
             scopes: &[#(#scopes),*],
+            app_only: #app_only,
             pagination: #pagination,
             idempotent: #idempotent,
             accept: #accept,

@@ -182,6 +182,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The OAuth 2.0 scopes its security requirement lists.
     pub scopes: Vec<String>,
+    /// Whether every security requirement is an HTTP bearer scheme (an
+    /// app-only token): a user's token will not do.
+    pub app_only: bool,
     /// How its pages lead on.
     pub pagination: Option<Pagination>,
     /// Whether sending it twice has the effect of sending it once.
@@ -275,6 +278,16 @@ fn operation(doc: &Document, id: &str, at: &spec::OperationAt<'_>) -> Result<Ope
         .filter_map(Value::as_str)
         .map(str::to_owned)
         .collect();
+    let app_only = security
+        .and_then(Value::as_array)
+        .filter(|requirements| !requirements.is_empty())
+        .is_some_and(|requirements| {
+            requirements.iter().all(|requirement| {
+                requirement.as_object().is_some_and(|schemes| {
+                    !schemes.is_empty() && schemes.keys().all(|name| is_http_bearer(doc, name))
+                })
+            })
+        });
     let body_fields = match op.get("requestBody") {
         Some(raw) => body_fields(doc, doc.resolve(raw)?)?,
         None => Vec::new(),
@@ -298,6 +311,7 @@ fn operation(doc: &Document, id: &str, at: &spec::OperationAt<'_>) -> Result<Ope
         params,
         body,
         scopes,
+        app_only,
         pagination,
         idempotent,
         requirements,
@@ -456,6 +470,15 @@ fn body(doc: &Document, raw: &Value) -> Result<Body, String> {
 }
 
 /// The top-level properties of a JSON body's schema.
+/// Whether the security scheme `name` is `type: http, scheme: bearer`.
+fn is_http_bearer(doc: &Document, name: &str) -> bool {
+    let scheme = &doc.doc["components"]["securitySchemes"][name];
+    scheme["type"] == "http"
+        && scheme["scheme"]
+            .as_str()
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("bearer"))
+}
+
 fn body_fields(doc: &Document, raw: &Value) -> Result<Vec<String>, String> {
     let Some(schema) = raw
         .pointer("/content/application~1json/schema")
@@ -708,6 +731,7 @@ paths:
   /2/media/{key}:
     get:
       operationId: downloadMedia
+      security: [{ AppToken: [] }]
       parameters:
         - { name: key, in: path, required: true, schema: { type: string } }
       responses:
@@ -716,6 +740,9 @@ paths:
           content:
             image/jpeg: { schema: { type: string, format: binary } }
 components:
+  securitySchemes:
+    AppToken: { type: http, scheme: bearer }
+    OAuth2UserToken: { type: oauth2, flows: {} }
   schemas:
     Field: { type: string, enum: [a, b], x-legacy: [b] }
     FieldList: { type: array, minItems: 1, items: { $ref: "#/components/schemas/Field" } }
@@ -762,6 +789,8 @@ components:
         assert_eq!(op.type_name(), "GetThingItems");
         assert_eq!(op.method, "GET");
         assert_eq!(op.scopes, ["dm.read"]);
+        assert!(!op.app_only, "a user's token will do");
+        assert!(ops[3].app_only, "only an HTTP bearer scheme is listed");
         let names: Vec<_> = op.params.iter().map(|p| p.setter.as_str()).collect();
         assert_eq!(
             names,

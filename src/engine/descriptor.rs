@@ -162,6 +162,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The OAuth 2.0 scopes it needs (none for TweetAPI).
     pub scopes: &'static [&'static str],
+    /// Whether it takes an app-only bearer token, not a user's.
+    pub app_only: bool,
     /// How its pages lead on.
     pub pagination: Option<Pagination>,
     /// Whether sending it twice has the effect of sending it once. A request

@@ -355,8 +355,9 @@ impl Exchange {
     /// An answer, even a 5xx, is not ambiguous: the server says it did not
     /// carry the request out. Only a failure with no answer may leave a
     /// write done.
-    pub fn error(&self, scopes: &'static [&'static str]) -> Error {
-        let mut error = ApiError::from_body(self.status.as_u16(), &self.body, scopes);
+    pub fn error(&self, operation: &'static Operation) -> Error {
+        let mut error = ApiError::from_body(self.status.as_u16(), &self.body, operation.scopes);
+        error.app_only = operation.app_only && matches!(self.status.as_u16(), 401 | 403);
         error.attempts = self.attempts;
         error.rate_limits = self.rate_limits;
         if self.status == StatusCode::TOO_MANY_REQUESTS {
@@ -485,7 +486,7 @@ async fn exchange(
         .await?;
     }
     if !exchange.status.is_success() {
-        return Err(exchange.error(operation.scopes));
+        return Err(exchange.error(operation));
     }
     Ok(exchange)
 }

@@ -435,6 +435,7 @@ mod tests {
             ],
         }),
         scopes: &[],
+        app_only: false,
         pagination: None,
         idempotent: false,
         accept: "application/json",

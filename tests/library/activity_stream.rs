@@ -196,19 +196,23 @@ async fn a_reconnect_whose_backfill_repeats_events_hands_out_only_the_new_one() 
 }
 
 #[tokio::test]
-async fn a_refused_token_ends_the_stream_with_the_error() {
+async fn a_refused_token_ends_the_stream_with_an_error_naming_the_apps_token() {
     let fake = FakeX::start().await.unwrap();
     let waits = Arc::new(Mutex::new(Vec::new()));
     let app = client(&fake, "the-app-bearer-token", &waits);
-    fake.inject_into::<ActivityStream>(Fault::Status(401));
+    fake.inject_into::<ActivityStream>(Fault::Status(403));
     let mut arrivals: Arrivals = app.activity_stream().follow().stream();
     let error = tokio::time::timeout(Duration::from_secs(20), arrivals.try_next())
         .await
         .unwrap()
         .unwrap_err();
     assert!(
-        matches!(&error, x_dm::Error::Api(api) if api.status == 401),
+        matches!(&error, x_dm::Error::Api(api) if api.status == 403 && api.app_only),
         "{error}"
+    );
+    assert!(
+        error.to_string().contains("takes the app's bearer token"),
+        "the error names the token it takes: {error}"
     );
     assert!(arrivals.try_next().await.unwrap().is_none(), "and it ends");
 }
