@@ -13,6 +13,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use super::connection::Connection;
 use super::download::DownloadStream;
 use super::lines::Lines;
+use super::poll::passing;
 use super::session::WaitReason;
 use super::transport;
 use crate::Error;
@@ -281,18 +282,6 @@ impl<S: Source> State<S> {
                 Err(error) => return Err(error),
             }
         }
-    }
-}
-
-/// Whether a failed connection or read may fare better later.
-fn passing(error: &Error) -> bool {
-    match error {
-        Error::Transport { .. }
-        | Error::RateLimited { .. }
-        | Error::Decode { .. }
-        | Error::Stalled { .. } => true,
-        Error::Api(api) => api.status == 408 || api.status >= 500,
-        _ => false,
     }
 }
 

@@ -384,10 +384,14 @@ fn default_interval(
     spread.max(MIN_DEFAULT_INTERVAL)
 }
 
-/// Whether a failed poll may fare better later.
-fn passing(error: &Error) -> bool {
+/// Whether a failed poll, or a long-lived stream's failed read or
+/// connection, may fare better later.
+pub(crate) fn passing(error: &Error) -> bool {
     match error {
-        Error::Transport { .. } | Error::RateLimited { .. } | Error::Decode { .. } => true,
+        Error::Transport { .. }
+        | Error::RateLimited { .. }
+        | Error::Decode { .. }
+        | Error::Stalled { .. } => true,
         Error::Api(api) => api.status == 408 || api.status >= 500,
         _ => false,
     }

@@ -523,26 +523,15 @@ fn watch_stream(fake: &FakeX, state: &Path) -> Command {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_source_stream_killed_and_restarted_fills_the_gap_and_writes_each_dm_once() {
-    use x_dm::x::types::{
-        ActivityEventType, ActivitySubscriptionFilterRequest, CreateActivitySubscriptionRequest,
-    };
     let fake = FakeX::start().await.unwrap();
     let user = x_dm::Client::builder("test-user-token")
         .base_url(fake.base_url())
         .build()
         .unwrap();
-    user.subscribe(CreateActivitySubscriptionRequest {
-        event_type: ActivityEventType::DmReceived,
-        filter: ActivitySubscriptionFilterRequest {
-            user_id: Some("1234567890".to_owned()),
-            direction: None,
-            keyword: None,
-            qualifiers: Default::default(),
-        },
-        expires_at: None,
-        tag: None,
-        webhook_id: None,
-    })
+    user.subscribe(crate::common::subscription(
+        x_dm::x::types::ActivityEventType::DmReceived,
+        "1234567890",
+    ))
     .send()
     .await
     .unwrap();

@@ -158,3 +158,22 @@ pub fn json_response(then: httpmock::Then, status: u16, body: &serde_json::Value
         .header("content-type", "application/json")
         .body(body.to_string());
 }
+
+/// A subscription to `user`'s events of `event_type`, tagged `dm-inbound`.
+pub fn subscription(
+    event_type: x_dm::x::types::ActivityEventType,
+    user: &str,
+) -> x_dm::x::types::CreateActivitySubscriptionRequest {
+    x_dm::x::types::CreateActivitySubscriptionRequest {
+        event_type,
+        filter: x_dm::x::types::ActivitySubscriptionFilterRequest {
+            user_id: Some(user.to_owned()),
+            direction: None,
+            keyword: None,
+            qualifiers: Default::default(),
+        },
+        expires_at: None,
+        tag: Some("dm-inbound".to_owned()),
+        webhook_id: None,
+    }
+}

@@ -10,9 +10,9 @@ use futures::stream::BoxStream;
 use x_dm::engine::Position;
 use x_dm::testing::{DEMO_CONVERSATION, FakeX, Fault};
 use x_dm::x::operations::ActivityStream;
-use x_dm::x::types::{
-    ActivityEventType, ActivitySubscriptionFilterRequest, CreateActivitySubscriptionRequest,
-};
+use x_dm::x::types::ActivityEventType;
+
+use crate::common::subscription;
 use x_dm::x::{Activity, Arrival};
 use x_dm::{Client, RetryPolicy, WaitReason};
 
@@ -36,21 +36,10 @@ fn client(fake: &FakeX, token: &str, waits: &Arc<Mutex<Vec<WaitReason>>>) -> Cli
 }
 
 async fn subscribe_to_received(user: &Client) {
-    user.subscribe(CreateActivitySubscriptionRequest {
-        event_type: ActivityEventType::DmReceived,
-        filter: ActivitySubscriptionFilterRequest {
-            user_id: Some(ME.to_owned()),
-            direction: None,
-            keyword: None,
-            qualifiers: Default::default(),
-        },
-        expires_at: None,
-        tag: Some("dm-inbound".to_owned()),
-        webhook_id: None,
-    })
-    .send()
-    .await
-    .unwrap();
+    user.subscribe(subscription(ActivityEventType::DmReceived, ME))
+        .send()
+        .await
+        .unwrap();
 }
 
 async fn next(arrivals: &mut Arrivals) -> Arrival {

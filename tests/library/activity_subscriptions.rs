@@ -3,27 +3,11 @@
 
 use x_dm::Client;
 use x_dm::testing::FakeX;
-use x_dm::x::types::{
-    ActivityEventType, ActivitySubscriptionFilterRequest, CreateActivitySubscriptionRequest,
-    UpdateActivitySubscriptionRequest,
-};
+use x_dm::x::types::{ActivityEventType, UpdateActivitySubscriptionRequest};
+
+use crate::common::subscription;
 
 const ME: &str = "1234567890";
-
-fn subscription(event_type: ActivityEventType, user: &str) -> CreateActivitySubscriptionRequest {
-    CreateActivitySubscriptionRequest {
-        event_type,
-        filter: ActivitySubscriptionFilterRequest {
-            user_id: Some(user.to_owned()),
-            direction: None,
-            keyword: None,
-            qualifiers: Default::default(),
-        },
-        expires_at: None,
-        tag: Some("dm-inbound".to_owned()),
-        webhook_id: None,
-    }
-}
 
 #[tokio::test]
 async fn subscriptions_are_made_listed_changed_and_deleted() {
