@@ -33,6 +33,7 @@ mod schema;
 mod search;
 mod store;
 mod sync;
+mod tweetapi;
 
 use std::path::{Path, PathBuf};
 

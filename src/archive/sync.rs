@@ -120,17 +120,30 @@ const MEDIA_FIELDS: &[MediaField] = &[
 /// The largest page X serves: the fewest requests of a tight rate limit.
 const PAGE_SIZE: i32 = 100;
 
-type Pages = BoxStream<'static, Result<Page<DmEvent>, crate::Error>>;
+type Pages<P> = BoxStream<'static, Result<P, crate::Error>>;
 
 /// The token that leads on from a page: the request's own reading of it.
-type Continuation = Box<dyn Fn(&Page<DmEvent>) -> Option<String> + Send + Sync>;
+type Continuation<P> = Box<dyn Fn(&P) -> Option<String> + Send + Sync>;
 
-/// Where a scope's walks start from, and what leads on from a page.
-struct Walker {
+/// Writes one page in the page's transaction: the page, the run, the
+/// conversation walked (for events that do not name theirs), and now.
+pub(super) type WritePage<P> =
+    fn(&rusqlite::Transaction<'_>, &P, i64, Option<&str>, i64) -> Result<store::Written, Error>;
+
+/// Where a scope's walks start from, what leads on from a page, and how a
+/// page is written: X's DM event pages and TweetAPI's conversation pages
+/// walk alike.
+pub(super) struct Walker<P> {
+    /// Where the events come from, in the `source` columns: `x` or
+    /// `tweetapi`.
+    pub source: &'static str,
     /// From a token (or the newest event), reading the next page ahead or
     /// not.
-    start: Box<dyn Fn(Option<String>, bool) -> Pages + Send + Sync>,
-    next: Continuation,
+    pub start: Box<dyn Fn(Option<String>, bool) -> Pages<P> + Send + Sync>,
+    /// The token that leads on from a page: the request's own reading of it.
+    pub next: Continuation<P>,
+    /// How a page is stored.
+    pub write: WritePage<P>,
 }
 
 /// Builds a [`Walker`] from either DM event list request: different
@@ -145,6 +158,7 @@ macro_rules! walker {
             .max_results(PAGE_SIZE);
         let next = request.continuation();
         Walker {
+            source: "x",
             start: Box::new(move |token: Option<String>, ahead: bool| {
                 let request = request.clone().read_ahead(ahead);
                 match token {
@@ -153,15 +167,16 @@ macro_rules! walker {
                 }
             }),
             next: Box::new(next),
+            write: store::write_page as WritePage<Page<DmEvent>>,
         }
     }};
 }
 
 /// A scope's row in `walks`.
 #[derive(Debug, Default)]
-struct WalkState {
-    covered: Option<i64>,
-    next_token: Option<String>,
+pub(super) struct WalkState {
+    pub covered: Option<i64>,
+    pub next_token: Option<String>,
     floor: Option<i64>,
     top: Option<i64>,
 }
@@ -189,38 +204,79 @@ impl Archive {
             Scope::Inbox => (walker!(client.inbox()), None),
             Scope::Conversation(id) => (walker!(client.dm_events(id)), Some(id.as_str())),
         };
-        // This archive holds the lock: a run without an end died.
+        let mut report = self.start_run(&key, walker.source)?;
+        let walked = self
+            .walk_scope(&walker, &key, conversation, &mut report, &mut on_page)
+            .await;
+        self.finish_run(report, walked)
+    }
+
+    /// Marks runs that died as interrupted (this archive holds the lock:
+    /// a run without an end is not running), and records a new one.
+    pub(super) fn start_run(&self, key: &str, source: &str) -> Result<SyncReport, Error> {
         self.connection.execute(
             "UPDATE sync_runs SET outcome = 'interrupted' WHERE ended_ms IS NULL AND outcome IS NULL",
             [],
         )?;
         self.connection.execute(
-            "INSERT INTO sync_runs (scope, source, started_ms) VALUES (?1, 'x', ?2)",
-            params![key, now_ms()],
+            "INSERT INTO sync_runs (scope, source, started_ms) VALUES (?1, ?2, ?3)",
+            params![key, source, now_ms()],
         )?;
-        let mut report = SyncReport {
+        Ok(SyncReport {
             run_id: self.connection.last_insert_rowid(),
             pages: 0,
             added: 0,
             resumed: false,
             outcome: None,
-        };
+        })
+    }
+
+    /// Records how the run ended, and hands back its report or its error.
+    pub(super) fn finish_run(
+        &self,
+        mut report: SyncReport,
+        walked: Result<Outcome, Error>,
+    ) -> Result<SyncReport, Error> {
+        match walked {
+            Err(error) => {
+                self.end_run(report.run_id, &format!("failed: {error}"))?;
+                Err(error)
+            }
+            Ok(outcome) => {
+                report.outcome = Some(outcome);
+                let said = match outcome {
+                    Outcome::CaughtUp => "caught up",
+                    Outcome::ReachedEnd { gap: false } => "reached the oldest event X serves",
+                    Outcome::ReachedEnd { gap: true } => {
+                        "reached the oldest event X serves before the last sync's newest: events between may be lost"
+                    }
+                };
+                self.end_run(report.run_id, said)?;
+                Ok(report)
+            }
+        }
+    }
+
+    /// Brings one scope up to date: first the walk an earlier run left
+    /// unfinished, if any, then a walk from the newest event down to what
+    /// is stored.
+    pub(super) async fn walk_scope<P>(
+        &mut self,
+        walker: &Walker<P>,
+        key: &str,
+        conversation: Option<&str>,
+        report: &mut SyncReport,
+        on_page: &mut impl FnMut(&SyncReport),
+    ) -> Result<Outcome, Error> {
         loop {
-            let state = self.walk_state(&key)?;
+            let state = self.walk_state(key, walker.source)?;
             let resuming = state.next_token.is_some();
             let pages_before = report.pages;
             let walked = self
-                .walk(
-                    &walker,
-                    &key,
-                    conversation,
-                    state,
-                    &mut report,
-                    &mut on_page,
-                )
+                .walk(walker, key, conversation, state, report, on_page)
                 .await;
             match walked {
-                // X no longer takes the saved token (it was refused before
+                // The saved token is no longer taken (it was refused before
                 // any page came back): walk again from the newest event
                 // down to what the last complete walk stored. What the cut
                 // walk stored is fetched again, and stored once.
@@ -229,35 +285,21 @@ impl Archive {
                 {
                     self.connection.execute(
                         "UPDATE walks SET next_token = NULL, floor = NULL, top = NULL
-                         WHERE scope = ?1 AND source = 'x'",
-                        [&key],
+                         WHERE scope = ?1 AND source = ?2",
+                        [key, walker.source],
                     )?;
                 }
-                Err(error) => {
-                    self.end_run(report.run_id, &format!("failed: {error}"))?;
-                    return Err(error);
-                }
+                Err(error) => return Err(error),
                 Ok(_) if resuming => report.resumed = true,
-                Ok(outcome) => {
-                    report.outcome = Some(outcome);
-                    let said = match outcome {
-                        Outcome::CaughtUp => "caught up",
-                        Outcome::ReachedEnd { gap: false } => "reached the oldest event X serves",
-                        Outcome::ReachedEnd { gap: true } => {
-                            "reached the oldest event X serves before the last sync's newest: events between may be lost"
-                        }
-                    };
-                    self.end_run(report.run_id, said)?;
-                    return Ok(report);
-                }
+                Ok(outcome) => return Ok(outcome),
             }
         }
     }
 
     /// One walk, from the saved token or from the newest event.
-    async fn walk(
+    async fn walk<P>(
         &mut self,
-        walker: &Walker,
+        walker: &Walker<P>,
         key: &str,
         conversation: Option<&str>,
         state: WalkState,
@@ -277,7 +319,7 @@ impl Archive {
             let next = (walker.next)(&page);
             let transaction = self.connection.transaction()?;
             let written =
-                store::write_page(&transaction, &page, report.run_id, conversation, now_ms())?;
+                (walker.write)(&transaction, &page, report.run_id, conversation, now_ms())?;
             top = top.max(written.highest);
             let reached =
                 matches!((floor, written.lowest), (Some(floor), Some(lowest)) if lowest <= floor);
@@ -298,7 +340,7 @@ impl Archive {
             transaction
                 .prepare_cached(
                     "INSERT INTO walks (scope, source, covered, next_token, floor, top)
-                 VALUES (?1, 'x', ?2, ?3, ?4, ?5)
+                 VALUES (?1, ?6, ?2, ?3, ?4, ?5)
                  ON CONFLICT (scope, source) DO UPDATE SET
                      covered = excluded.covered, next_token = excluded.next_token,
                      floor = excluded.floor, top = excluded.top",
@@ -308,7 +350,8 @@ impl Archive {
                     saved.covered,
                     saved.next_token,
                     saved.floor,
-                    saved.top
+                    saved.top,
+                    walker.source
                 ])?;
             transaction
                 .prepare_cached(
@@ -342,12 +385,12 @@ impl Archive {
         })
     }
 
-    fn walk_state(&self, key: &str) -> Result<WalkState, Error> {
+    pub(super) fn walk_state(&self, key: &str, source: &str) -> Result<WalkState, Error> {
         Ok(self
             .connection
             .query_row(
-                "SELECT covered, next_token, floor, top FROM walks WHERE scope = ?1 AND source = 'x'",
-                [key],
+                "SELECT covered, next_token, floor, top FROM walks WHERE scope = ?1 AND source = ?2",
+                [key, source],
                 |row| {
                     Ok(WalkState {
                         covered: row.get(0)?,
@@ -411,5 +454,50 @@ mod tests {
         // The refused request, then the whole walk again.
         assert_eq!(fake.requests() - before, 1 + total.div_ceil(100));
         assert_eq!(report.outcome, Some(Outcome::ReachedEnd { gap: false }));
+    }
+
+    #[tokio::test]
+    async fn each_page_indexes_exactly_its_new_events_text() {
+        let fake = FakeX::start().await.unwrap();
+        let client = Client::builder("t")
+            .base_url(fake.base_url())
+            .build()
+            .unwrap();
+        let dir = std::env::temp_dir().join(format!(
+            "x-dm-sync-fts-{}-{}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut archive = Archive::open(dir.join("a.sqlite")).unwrap();
+        archive.sync(&client, &Scope::Inbox).await.unwrap();
+        // A second walk over stored events (from the newest down to what is
+        // covered) adds no row, and must add no index entry either.
+        archive
+            .connection
+            .execute("UPDATE walks SET covered = NULL", [])
+            .unwrap();
+        archive.sync(&client, &Scope::Inbox).await.unwrap();
+        let indexed = |archive: &Archive| -> (i64, i64) {
+            archive
+                .connection
+                .query_row(
+                    "SELECT (SELECT count(*) FROM events_fts_docsize),
+                            (SELECT count(*) FROM events)",
+                    [],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .unwrap()
+        };
+        let (index_rows, events) = indexed(&archive);
+        assert_eq!(index_rows, events, "one index entry per event, no more");
+        // FTS5's own check that the index matches the events' text.
+        archive
+            .connection
+            .execute(
+                "INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)",
+                [],
+            )
+            .unwrap();
     }
 }

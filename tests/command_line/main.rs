@@ -8,4 +8,5 @@ mod archive;
 mod cli;
 mod cli_auth;
 mod cli_watch;
+mod tweetapi_archive;
 mod tweetapi_cli;

@@ -245,6 +245,9 @@ pub enum TweetApiCommand {
     Accept(commands::tweetapi_accept::Args),
     /// Check whether the account may message some users.
     CanDm(commands::tweetapi_can_dm::Args),
+    /// Archive every conversation of the inbox into the SQLite archive of
+    /// `x-dm archive`, as the source `tweetapi`.
+    Archive(commands::tweetapi_archive::Args),
     /// XChat (encrypted DMs), decrypted by TweetAPI.
     #[command(subcommand)]
     Xchat(commands::tweetapi_xchat::Command),

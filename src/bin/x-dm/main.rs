@@ -118,6 +118,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Tweetapi(TweetApiCommand::CanDm(args)) => {
             commands::tweetapi_can_dm::run(args, context).await
         }
+        Command::Tweetapi(TweetApiCommand::Archive(args)) => {
+            commands::tweetapi_archive::run(args, context).await
+        }
         Command::Tweetapi(TweetApiCommand::Xchat(command)) => {
             commands::tweetapi_xchat::run(command, context).await
         }

@@ -47,6 +47,7 @@ pub fn run(args: Args, context: Context) -> Result<(), Failure> {
                 })).collect::<Vec<_>>(),
                 "oldest_at": stats.oldest_at,
                 "last_sync": last_run.map(|run| serde_json::json!({
+                    "source": run.source,
                     "scope": run.scope,
                     "started_at": time(Some(run.started_ms)),
                     "ended_at": time(run.ended_ms),
@@ -81,8 +82,9 @@ pub fn run(args: Args, context: Context) -> Result<(), Failure> {
             match last_run {
                 Some(run) => writeln!(
                     out,
-                    "last sync ({}) started {}, ended {}: {} added, {}",
+                    "last sync ({}) from {} started {}, ended {}: {} added, {}",
                     run.scope,
+                    run.source,
                     time(Some(run.started_ms)).unwrap_or_default(),
                     time(run.ended_ms).unwrap_or_else(|| "never".to_owned()),
                     run.added,

@@ -30,6 +30,7 @@ mod message;
 pub mod search;
 pub mod send;
 pub mod tweetapi_accept;
+pub mod tweetapi_archive;
 pub mod tweetapi_can_dm;
 pub mod tweetapi_conversation;
 pub mod tweetapi_inbox;
