@@ -205,3 +205,26 @@ async fn a_refused_token_ends_the_stream_with_an_error_naming_the_apps_token() {
     );
     assert!(arrivals.try_next().await.unwrap().is_none(), "and it ends");
 }
+
+#[tokio::test]
+async fn a_stream_silent_past_the_idle_timeout_is_taken_as_dead_and_reopened() {
+    let fake = FakeX::start().await.unwrap();
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let app = client(&fake, "the-app-bearer-token", &waits);
+    // The fake's keep-alives come every half second: a tenth is too long.
+    let mut arrivals: Arrivals = app
+        .activity_stream()
+        .follow()
+        .idle_timeout(Duration::from_millis(100))
+        .stream();
+    let reading = tokio::spawn(async move { arrivals.try_next().await.map(|_| ()) });
+    streams_reach(&fake, 2).await;
+    assert!(
+        waits
+            .lock()
+            .unwrap()
+            .contains(&WaitReason::Reconnect { attempt: 1 }),
+        "reopened after the stall, not cut by anyone"
+    );
+    reading.abort();
+}
