@@ -29,11 +29,13 @@
 mod lock;
 mod media;
 mod read;
+mod rows;
 mod schema;
 mod search;
 mod store;
 mod sync;
 mod tweetapi;
+mod writer;
 
 use std::path::{Path, PathBuf};
 
@@ -119,14 +121,7 @@ impl Archive {
     pub fn open(path: impl AsRef<Path>) -> Result<Archive, Error> {
         let path = path.as_ref().to_owned();
         let lock = lock::Lock::take(&path)?;
-        let mut connection = Connection::open(&path)?;
-        // WAL: readers are never blocked by a sync, and a killed process
-        // leaves every committed page in place. NORMAL synchronous is safe
-        // in WAL: a power cut can lose the last pages, never consistency,
-        // and lost pages are fetched again.
-        connection.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-        )?;
+        let mut connection = connect(&path)?;
         schema::migrate(&mut connection)?;
         Ok(Archive {
             connection,
@@ -165,6 +160,20 @@ impl Archive {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// A writer's connection to the archive at `path`, whose lock the caller
+/// holds.
+fn connect(path: &Path) -> Result<Connection, Error> {
+    let connection = Connection::open(path)?;
+    // WAL: readers are never blocked by a sync, and a killed process
+    // leaves every committed page in place. NORMAL synchronous is safe
+    // in WAL: a power cut can lose the last pages, never consistency,
+    // and lost pages are fetched again.
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+    )?;
+    Ok(connection)
 }
 
 /// Milliseconds since the Unix epoch, now.

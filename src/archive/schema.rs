@@ -10,7 +10,7 @@ use super::Error;
 pub(crate) const APPLICATION_ID: i32 = 0x7864_6d61;
 
 /// The schema this build reads and writes.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// `STEPS[n]` brings a database from version `n` to `n + 1`. Each runs in
 /// one transaction with its version bump, so that a kill mid-migration
@@ -124,6 +124,45 @@ const STEPS: &[&str] = &[
     // The index itself is unchanged, so nothing needs rebuilding.
     r#"
     DROP TRIGGER events_fts_insert;
+    "#,
+    // 5: events are unique by their number, and the id indexes run newest
+    // first. A walk stores events newest first, and an ascending index
+    // takes each one at its left edge, where SQLite splits pages in half:
+    // the indexes were half empty, and twice the writes. The text id had
+    // its own unique index besides, a third copy of every id. SQLite cannot
+    // drop a constraint, so the table is rebuilt; `seq` is kept, and with
+    // it the full-text index's rowids.
+    r#"
+    CREATE TABLE events_v5 (
+        seq             INTEGER PRIMARY KEY,
+        id              TEXT NOT NULL,
+        id_num          INTEGER NOT NULL,
+        source          TEXT NOT NULL,
+        conversation_id TEXT,
+        event_type      TEXT NOT NULL,
+        sender_id       TEXT,
+        created_at      TEXT,
+        created_ms      INTEGER,
+        text            TEXT,
+        raw             TEXT NOT NULL,
+        run_id          INTEGER NOT NULL REFERENCES sync_runs(id)
+    );
+    INSERT INTO events_v5 (seq, id, id_num, source, conversation_id, event_type, sender_id,
+                           created_at, created_ms, text, raw, run_id)
+        SELECT seq, id, id_num, source, conversation_id, event_type, sender_id,
+               created_at, created_ms, text, raw, run_id
+        FROM events ORDER BY seq;
+    DROP TABLE events;
+    ALTER TABLE events_v5 RENAME TO events;
+    CREATE UNIQUE INDEX events_by_id ON events(id_num DESC);
+    CREATE INDEX events_by_conversation ON events(conversation_id, id_num DESC);
+    CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+        INSERT INTO events_fts(events_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+    END;
+    CREATE TRIGGER events_fts_update AFTER UPDATE OF text ON events BEGIN
+        INSERT INTO events_fts(events_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+        INSERT INTO events_fts(rowid, text) VALUES (new.seq, new.text);
+    END;
     "#,
 ];
 
@@ -266,6 +305,62 @@ mod tests {
         );
         drop(archive);
         Archive::open_read_only(&path).expect("current now");
+    }
+
+    #[test]
+    fn a_version_4_archive_is_rebuilt_keeping_its_rows_its_index_and_its_triggers() {
+        let path = path("v4");
+        {
+            let mut connection = Connection::open(&path).unwrap();
+            migrate_to(&mut connection, 4);
+            connection
+                .execute_batch(
+                    r#"INSERT INTO sync_runs (id, scope, source, started_ms) VALUES (1, 'inbox', 'x', 0);
+                       INSERT INTO events (seq, id, id_num, source, conversation_id, event_type, text, raw, run_id)
+                       VALUES (7, '17', 17, 'x', '1-2', 'MessageCreate', 'lunch at noon', '{"id":"17"}', 1),
+                              (9, '19', 19, 'x', '1-2', 'MessageCreate', 'lunch moved', '{"id":"19"}', 1);
+                       INSERT INTO events_fts (rowid, text) SELECT seq, text FROM events;"#,
+                )
+                .unwrap();
+        }
+        let archive = Archive::open(&path).unwrap();
+        let connection = &archive.connection;
+        let rows: Vec<(i64, String)> = connection
+            .prepare("SELECT seq, raw FROM events ORDER BY seq")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (7, r#"{"id":"17"}"#.to_owned()),
+                (9, r#"{"id":"19"}"#.to_owned())
+            ]
+        );
+        assert_eq!(archive.search(&Search::new("lunch")).unwrap().len(), 2);
+        // Unique by number now.
+        let again = connection.execute(
+            "INSERT INTO events (id, id_num, source, event_type, raw, run_id)
+             VALUES ('19', 19, 'x', 'MessageCreate', '{}', 1) ON CONFLICT (id_num) DO NOTHING",
+            [],
+        );
+        assert_eq!(again.unwrap(), 0);
+        // The delete trigger came back with the table: a deleted event
+        // leaves the index.
+        connection
+            .execute("DELETE FROM events WHERE id = '17'", [])
+            .unwrap();
+        let hits = archive.search(&Search::new("lunch")).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].raw, r#"{"id":"19"}"#);
+        connection
+            .execute(
+                "INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)",
+                [],
+            )
+            .unwrap();
     }
 
     #[test]

@@ -16,7 +16,9 @@ use futures::TryStreamExt;
 use futures::stream::BoxStream;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Archive, Error, now_ms, store};
+use super::rows::{self, PageRows};
+use super::writer::{Job, Writer};
+use super::{Archive, Error, now_ms};
 use crate::Client;
 use crate::x::Page;
 use crate::x::types::{DmEvent, DmEventExpansion, DmEventField, MediaField, UserField};
@@ -125,10 +127,9 @@ type Pages<P> = BoxStream<'static, Result<P, crate::Error>>;
 /// The token that leads on from a page: the request's own reading of it.
 type Continuation<P> = Box<dyn Fn(&P) -> Option<String> + Send + Sync>;
 
-/// Writes one page in the page's transaction: the page, the run, the
-/// conversation walked (for events that do not name theirs), and now.
-pub(super) type WritePage<P> =
-    fn(&rusqlite::Transaction<'_>, &P, i64, Option<&str>, i64) -> Result<store::Written, Error>;
+/// What a page becomes in the archive, given the conversation walked (for
+/// events that do not name theirs).
+pub(super) type ToRows<P> = fn(P, Option<&str>) -> Result<PageRows, Error>;
 
 /// Where a scope's walks start from, what leads on from a page, and how a
 /// page is written: X's DM event pages and TweetAPI's conversation pages
@@ -142,8 +143,8 @@ pub(super) struct Walker<P> {
     pub start: Box<dyn Fn(Option<String>, bool) -> Pages<P> + Send + Sync>,
     /// The token that leads on from a page: the request's own reading of it.
     pub next: Continuation<P>,
-    /// How a page is stored.
-    pub write: WritePage<P>,
+    /// What a page becomes in the archive.
+    pub rows: ToRows<P>,
 }
 
 /// Builds a [`Walker`] from either DM event list request: different
@@ -167,7 +168,7 @@ macro_rules! walker {
                 }
             }),
             next: Box::new(next),
-            write: store::write_page as WritePage<Page<DmEvent>>,
+            rows: rows::of_x_page as ToRows<Page<DmEvent>>,
         }
     }};
 }
@@ -177,8 +178,8 @@ macro_rules! walker {
 pub(super) struct WalkState {
     pub covered: Option<i64>,
     pub next_token: Option<String>,
-    floor: Option<i64>,
-    top: Option<i64>,
+    pub floor: Option<i64>,
+    pub top: Option<i64>,
 }
 
 impl Archive {
@@ -260,7 +261,7 @@ impl Archive {
     /// Brings one scope up to date: first the walk an earlier run left
     /// unfinished, if any, then a walk from the newest event down to what
     /// is stored.
-    pub(super) async fn walk_scope<P>(
+    pub(super) async fn walk_scope<P: Send + 'static>(
         &mut self,
         walker: &Walker<P>,
         key: &str,
@@ -296,10 +297,48 @@ impl Archive {
         }
     }
 
-    /// One walk, from the saved token or from the newest event.
-    async fn walk<P>(
+    /// One walk, from the saved token or from the newest event. Pages are
+    /// stored by a [`Writer`] while the next is fetched; the walk returns
+    /// only once every page it fetched is stored, or the writer failed.
+    async fn walk<P: Send + 'static>(
         &mut self,
         walker: &Walker<P>,
+        key: &str,
+        conversation: Option<&str>,
+        state: WalkState,
+        report: &mut SyncReport,
+        on_page: &mut impl FnMut(&SyncReport),
+    ) -> Result<Outcome, Error> {
+        let mut writer = Writer::start(&self.path)?;
+        let walked = self
+            .fetch(
+                walker,
+                &mut writer,
+                key,
+                conversation,
+                state,
+                report,
+                on_page,
+            )
+            .await;
+        // What was fetched is stored before the walk says how it went, a
+        // failed fetch included: the next sync resumes after it.
+        writer
+            .finish(|written| {
+                report.added += written.added;
+                on_page(report);
+            })
+            .await?;
+        walked
+    }
+
+    /// Fetches a walk's pages and hands each to `writer`, with the position
+    /// the walk reaches with it.
+    #[allow(clippy::too_many_arguments)]
+    async fn fetch<P: Send + 'static>(
+        &self,
+        walker: &Walker<P>,
+        writer: &mut Writer,
         key: &str,
         conversation: Option<&str>,
         state: WalkState,
@@ -317,12 +356,9 @@ impl Archive {
         while let Some(page) = pages.try_next().await? {
             report.pages += 1;
             let next = (walker.next)(&page);
-            let transaction = self.connection.transaction()?;
-            let written =
-                (walker.write)(&transaction, &page, report.run_id, conversation, now_ms())?;
-            top = top.max(written.highest);
-            let reached =
-                matches!((floor, written.lowest), (Some(floor), Some(lowest)) if lowest <= floor);
+            let rows = (walker.rows)(page, conversation)?;
+            top = top.max(rows.bounds.highest);
+            let reached = matches!((floor, rows.bounds.lowest), (Some(floor), Some(lowest)) if lowest <= floor);
             let done = reached || next.is_none();
             let saved = if done {
                 WalkState {
@@ -332,42 +368,27 @@ impl Archive {
             } else {
                 WalkState {
                     covered: state.covered,
-                    next_token: next.clone(),
+                    next_token: next,
                     floor,
                     top,
                 }
             };
-            transaction
-                .prepare_cached(
-                    "INSERT INTO walks (scope, source, covered, next_token, floor, top)
-                 VALUES (?1, ?6, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (scope, source) DO UPDATE SET
-                     covered = excluded.covered, next_token = excluded.next_token,
-                     floor = excluded.floor, top = excluded.top",
-                )?
-                .execute(params![
-                    key,
-                    saved.covered,
-                    saved.next_token,
-                    saved.floor,
-                    saved.top,
-                    walker.source
-                ])?;
-            transaction
-                .prepare_cached(
-                    "UPDATE sync_runs SET requests = requests + 1, added = added + ?2,
-                     oldest_id = coalesce(?3, oldest_id), next_token = ?4
-                 WHERE id = ?1",
-                )?
-                .execute(params![
-                    report.run_id,
-                    written.added,
-                    written.oldest_id,
-                    saved.next_token
-                ])?;
-            transaction.commit()?;
-            report.added += written.added;
-            on_page(report);
+            let job = Job {
+                rows,
+                key: key.to_owned(),
+                source: walker.source,
+                run_id: report.run_id,
+                now_ms: now_ms(),
+                saved,
+            };
+            if !writer.store(job).await {
+                // The writer failed; `finish` says how.
+                break;
+            }
+            for written in writer.stored()? {
+                report.added += written.added;
+                on_page(report);
+            }
             if done {
                 return Ok(if reached {
                     Outcome::CaughtUp
@@ -379,7 +400,8 @@ impl Archive {
             }
         }
         // The stream ends only after a page without a next token, which
-        // returned above.
+        // returned above, or when the writer stopped, whose failure
+        // `finish` returns.
         Ok(Outcome::ReachedEnd {
             gap: floor.is_some(),
         })

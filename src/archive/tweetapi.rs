@@ -11,12 +11,11 @@
 //! `lastMessageId` is already stored is not asked for at all.
 
 use futures::{StreamExt, TryStreamExt};
-use rusqlite::Transaction;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::store::{self, Row, Rows, Written};
-use super::sync::{Walker, WritePage};
+use super::rows::{Event, PageRows};
+use super::sync::{ToRows, Walker};
 use super::{Archive, Error, Outcome, SyncReport};
 use crate::tweetapi::{self, Page};
 
@@ -82,7 +81,7 @@ impl Archive {
                     .boxed()
                 }),
                 next: Box::new(next),
-                write: write_page as WritePage<Page>,
+                rows: rows as ToRows<Page>,
             };
             let walked = self
                 .walk_scope(&walker, &key, Some(&conversation.id), report, on_page)
@@ -102,39 +101,28 @@ struct Body<'a> {
     users: Option<Vec<&'a RawValue>>,
 }
 
-/// Writes one page of a TweetAPI conversation: its messages, each as
+/// The rows of one page of a TweetAPI conversation: its messages, each as
 /// TweetAPI sent it, and its users. TweetAPI lists messages only, so each
 /// is a `MessageCreate`; its attachment stays in its raw JSON (there is no
 /// media key to download it by).
-fn write_page(
-    transaction: &Transaction<'_>,
-    page: &Page,
-    run_id: i64,
-    conversation: Option<&str>,
-    now_ms: i64,
-) -> Result<Written, Error> {
-    let raws = page.raw_items();
-    if raws.len() != page.items().len() {
-        return Err(Error::BadData(
-            "the page's messages could not be cut out of its body as sent".to_owned(),
-        ));
+fn rows(page: Page, conversation: Option<&str>) -> Result<PageRows, Error> {
+    let raws = page.raw_items().to_vec();
+    let body = page.raw_body().clone();
+    let messages = page.into_items().into_iter().map(|message| Event {
+        conversation_id: message
+            .conversation_id
+            .or_else(|| conversation.map(str::to_owned)),
+        id: message.id,
+        event_type: "MessageCreate".to_owned(),
+        sender_id: message.sender_id,
+        created_at: message.created_at,
+        text: message.text,
+        participants: message.recipient_id.into_iter().collect(),
+        media_keys: Vec::new(),
+    });
+    let mut rows = PageRows::of_events(messages, &raws, "messages")?;
+    if let Ok(Body { users: Some(users) }) = serde_json::from_slice::<Body<'_>>(&body) {
+        rows.include_users(&body, users);
     }
-    if let Ok(Body { users: Some(users) }) = serde_json::from_slice::<Body<'_>>(page.raw_body()) {
-        store::write_users(transaction, users, now_ms)?;
-    }
-    let mut rows = Rows::new(transaction, SOURCE, run_id, now_ms)?;
-    for (message, raw) in page.items().iter().zip(raws) {
-        rows.add(&Row {
-            id: &message.id,
-            conversation_id: message.conversation_id.as_deref().or(conversation),
-            event_type: "MessageCreate",
-            sender_id: message.sender_id.as_deref(),
-            created_at: message.created_at.as_deref(),
-            text: message.text.as_deref(),
-            raw,
-            participants: message.recipient_id.as_slice(),
-            media_keys: &[],
-        })?;
-    }
-    rows.finish()
+    Ok(rows)
 }
