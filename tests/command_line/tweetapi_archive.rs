@@ -1,18 +1,18 @@
 //! `x-dm tweetapi archive` and `Archive::sync_tweetapi` against the fake:
 //! TweetAPI's messages beside X's events in one archive, each with its
 //! source, later runs that ask only for conversations that changed, and a
-//! sync cut short
-//! that resumes to the same archive.
+//! sync cut short, or a process killed, that resumes to the same archive.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use futures::TryStreamExt;
 use rusqlite::Connection;
 use serde_json::Value;
 use x_dm::archive::{Archive, Outcome, Scope};
-use x_dm::testing::{DEMO_CONVERSATION, FakeX, Fault};
+use x_dm::testing::{DEMO_CONVERSATION, FakeConfig, FakeX, Fault};
 use x_dm::tweetapi::types::ConversationInfo;
 
 const AUTH_TOKEN: &str = "archive-auth-token-5c1a";
@@ -283,4 +283,73 @@ async fn the_command_archives_tweetapi_beside_x_and_export_search_and_stats_show
         events.len(),
         "the second run added nothing"
     );
+}
+
+#[tokio::test]
+async fn a_killed_tweetapi_archive_process_resumes_to_the_same_archive() {
+    let dir = temp_dir("kill");
+    let reference = {
+        let fake = FakeX::start().await.unwrap();
+        let mut whole = Archive::open(dir.join("whole.sqlite")).unwrap();
+        whole.sync_tweetapi(&tweetapi(&fake)).await.unwrap();
+        whole.raw_events().unwrap()
+    };
+    let probe = FakeX::start().await.unwrap();
+    let before = probe.requests();
+    let conversations = inbox(&probe).await;
+    let listing = probe.requests() - before;
+    // The inbox listing, then a kill in the first conversation's walk, in
+    // a later one, and at the last.
+    for kill_at in [
+        listing + 1,
+        listing + conversations.len() / 2,
+        listing + conversations.len(),
+    ] {
+        // Each response takes a while, so that the kill, sent as soon as
+        // the fake has seen the request, lands while the walk waits for it.
+        let fake = FakeX::start_with(FakeConfig::default().with_latency(Duration::from_millis(80)))
+            .await
+            .unwrap();
+        let path = dir.join(format!("kill-{kill_at}.sqlite"));
+        let mut command = x_dm(&fake);
+        command
+            .args(["tweetapi", "archive", "--db"])
+            .arg(&path)
+            .stderr(Stdio::null());
+        let mut child = command.spawn().unwrap();
+        while fake.requests() < kill_at {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        child.kill().unwrap();
+        let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+            .await
+            .unwrap();
+        assert!(!status.success(), "killed before it finished");
+        let kept = Archive::open_read_only(&path)
+            .unwrap()
+            .raw_events()
+            .unwrap();
+        assert!(kept.len() < reference.len(), "killed at {kill_at}");
+        assert!(
+            kept.iter().all(|event| reference.contains(event)),
+            "killed at {kill_at}: only events as sent"
+        );
+
+        // The rest from a fake without the latency: it holds the same
+        // seeded inbox.
+        let fake = FakeX::start().await.unwrap();
+        let mut command = x_dm(&fake);
+        command.args(["tweetapi", "archive", "--db"]).arg(&path);
+        run(command).await;
+        let archive = Archive::open_read_only(&path).unwrap();
+        assert_eq!(
+            archive.raw_events().unwrap(),
+            reference,
+            "killed at {kill_at}"
+        );
+        let runs = archive.runs().unwrap();
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].outcome.as_deref(), Some("interrupted"));
+        assert_eq!(runs[0].added + runs[1].added, reference.len() as u64);
+    }
 }
