@@ -64,16 +64,17 @@ fn main() {
     }
     // The server answers on the runtime's worker threads while this thread
     // runs the clients.
-    let x_dm = |args: &[&str]| {
+    let x_dm_at = |base_url: &str, args: &[&str]| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_x-dm"));
         command
-            .args(["--base-url", &base_url, "-o", "/dev/null"])
+            .args(["--base-url", base_url, "-o", "/dev/null"])
             .args(args)
             .env("X_ACCESS_TOKEN", "bench-token")
             .env("TWEETAPI_KEY", "bench-key")
             .env("TWEETAPI_AUTH_TOKEN", "bench-auth-token");
         command
     };
+    let x_dm = |args: &[&str]| x_dm_at(&base_url, args);
     let floor = |api: &str| {
         let mut command = Command::new(std::env::current_exe().unwrap());
         command.env(FLOOR_URL, &base_url).env(FLOOR_API, api);
@@ -105,17 +106,21 @@ fn main() {
         std::env::temp_dir().join(format!("x-dm-bench-archive-{}", std::process::id()));
     let db = archive_dir.join("archive.sqlite");
     let db_arg = db.to_str().unwrap().to_owned();
-    let archive = || {
+    let archive_at = |base_url: &str| {
         let _ = std::fs::remove_dir_all(&archive_dir);
         std::fs::create_dir_all(&archive_dir).unwrap();
-        x_dm(&[
-            "archive",
-            "--conversation",
-            support::CONVERSATION,
-            "--db",
-            &db_arg,
-        ])
+        x_dm_at(
+            base_url,
+            &[
+                "archive",
+                "--conversation",
+                support::CONVERSATION,
+                "--db",
+                &db_arg,
+            ],
+        )
     };
+    let archive = || archive_at(&base_url);
     let [synced, jsonl] = timed([&archive, &events("jsonl")]);
     report("archive sync vs jsonl export", synced, jsonl);
     let search = |words: &'static str| {
@@ -135,10 +140,22 @@ fn main() {
         rare.as_secs_f64() * 1000.0,
         common.as_secs_f64() * 1000.0
     );
-    let archive_rss = measured_rss_kib(&archive());
+    // The sync's memory against the walk's length: 10 pages, these 1,000,
+    // and 3,000, each from a server of its own that has that many.
+    let archive_rss = |pages: usize| {
+        if pages == PAGES {
+            return measured_rss_kib(&archive());
+        }
+        let server = runtime.block_on(support::StaticServer::start(pages));
+        measured_rss_kib(&archive_at(&server.base_url))
+    };
+    let [short, long, longer] = [10, PAGES, 3 * PAGES].map(archive_rss);
     println!(
-        "whole_process: x-dm archive peak RSS, {PAGES} pages: {:.1} MiB",
-        archive_rss as f64 / 1024.0
+        "whole_process: x-dm archive peak RSS: 10 pages {:.1} MiB, {PAGES} pages {:.1} MiB, {} pages {:.1} MiB",
+        short as f64 / 1024.0,
+        long as f64 / 1024.0,
+        3 * PAGES,
+        longer as f64 / 1024.0
     );
     let _ = std::fs::remove_dir_all(&archive_dir);
     let short = measured_rss_kib(&x_dm(&[
