@@ -131,9 +131,9 @@ type Continuation<P> = Box<dyn Fn(&P) -> Option<String> + Send + Sync>;
 /// events that do not name theirs).
 pub(super) type ToRows<P> = fn(P, Option<&str>) -> Result<PageRows, Error>;
 
-/// Where a scope's walks start from, what leads on from a page, and how a
-/// page is written: X's DM event pages and TweetAPI's conversation pages
-/// walk alike.
+/// Where a scope's walks start from, what leads on from a page, and what a
+/// page becomes in the archive: X's DM event pages and TweetAPI's
+/// conversation pages walk alike.
 pub(super) struct Walker<P> {
     /// Where the events come from, in the `source` columns: `x` or
     /// `tweetapi`.

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,6 +14,8 @@ use x_dm::archive::{Archive, Error, Outcome, Scope, Search};
 use x_dm::testing::{DEMO_CONVERSATION, FakeConfig, FakeX, Fault};
 use x_dm::x::types::CreateMessageRequest;
 use x_dm::{Client, WaitReason};
+
+use crate::killed;
 
 const PAGE: usize = 100;
 
@@ -430,27 +432,12 @@ async fn a_killed_archive_process_resumes_to_the_same_archive() {
     let reference = reference().await;
     let pages = reference.len().div_ceil(PAGE);
     for kill_at in [3, pages / 2, pages] {
-        // Each response takes a while, so that the kill, sent as soon as the
-        // fake has seen the request, lands while the walk waits for it.
-        let fake = FakeX::start_with(FakeConfig::default().with_latency(Duration::from_millis(80)))
-            .await
-            .unwrap();
+        let fake = killed::slow_fake().await;
         let dir = temp_dir(&format!("kill-{kill_at}"));
         let path = dir.join("a.sqlite");
         let mut command = against(&fake);
-        command
-            .args(["archive", "--db"])
-            .arg(&path)
-            .stderr(Stdio::null());
-        let mut child = command.spawn().unwrap();
-        while fake.requests() < kill_at {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        child.kill().unwrap();
-        let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
-            .await
-            .unwrap();
-        assert!(!status.success(), "killed before it finished");
+        command.args(["archive", "--db"]).arg(&path);
+        killed::at_request(&fake, command, kill_at).await;
         let kept = Archive::open_read_only(&path)
             .unwrap()
             .counts()

@@ -8,5 +8,6 @@ mod archive;
 mod cli;
 mod cli_auth;
 mod cli_watch;
+mod killed;
 mod tweetapi_archive;
 mod tweetapi_cli;

@@ -5,15 +5,16 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Command, Output};
 
 use futures::TryStreamExt;
 use rusqlite::Connection;
 use serde_json::Value;
 use x_dm::archive::{Archive, Outcome, Scope};
-use x_dm::testing::{DEMO_CONVERSATION, FakeConfig, FakeX, Fault};
+use x_dm::testing::{DEMO_CONVERSATION, FakeX, Fault};
 use x_dm::tweetapi::types::ConversationInfo;
+
+use crate::killed;
 
 const AUTH_TOKEN: &str = "archive-auth-token-5c1a";
 const API_KEY: &str = "archive-api-key-77e0";
@@ -305,26 +306,11 @@ async fn a_killed_tweetapi_archive_process_resumes_to_the_same_archive() {
         listing + conversations.len() / 2,
         listing + conversations.len(),
     ] {
-        // Each response takes a while, so that the kill, sent as soon as
-        // the fake has seen the request, lands while the walk waits for it.
-        let fake = FakeX::start_with(FakeConfig::default().with_latency(Duration::from_millis(80)))
-            .await
-            .unwrap();
+        let fake = killed::slow_fake().await;
         let path = dir.join(format!("kill-{kill_at}.sqlite"));
         let mut command = x_dm(&fake);
-        command
-            .args(["tweetapi", "archive", "--db"])
-            .arg(&path)
-            .stderr(Stdio::null());
-        let mut child = command.spawn().unwrap();
-        while fake.requests() < kill_at {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        child.kill().unwrap();
-        let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
-            .await
-            .unwrap();
-        assert!(!status.success(), "killed before it finished");
+        command.args(["tweetapi", "archive", "--db"]).arg(&path);
+        killed::at_request(&fake, command, kill_at).await;
         let kept = Archive::open_read_only(&path)
             .unwrap()
             .raw_events()

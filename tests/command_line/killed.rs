@@ -1,0 +1,28 @@
+//! Killing a command mid-walk, for the tests that resume what it left.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use x_dm::testing::{FakeConfig, FakeX};
+
+/// A fake whose every response takes a while, so that a kill sent as soon
+/// as it has seen a request lands while the walk waits for the answer.
+pub async fn slow_fake() -> FakeX {
+    FakeX::start_with(FakeConfig::default().with_latency(Duration::from_millis(80)))
+        .await
+        .unwrap()
+}
+
+/// Runs `command` and kills it once `fake` has seen `requests` requests;
+/// fails if it finished first.
+pub async fn at_request(fake: &FakeX, mut command: Command, requests: usize) {
+    let mut child = command.stderr(Stdio::null()).spawn().unwrap();
+    while fake.requests() < requests {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    child.kill().unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(!status.success(), "killed before it finished");
+}
