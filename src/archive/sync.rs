@@ -17,7 +17,7 @@ use futures::stream::BoxStream;
 use rusqlite::{OptionalExtension, params};
 
 use super::rows::{self, PageRows};
-use super::writer::{Job, Writer};
+use super::writer::{Job, Walk, Writer};
 use super::{Archive, Error, now_ms};
 use crate::Client;
 use crate::x::Page;
@@ -309,17 +309,14 @@ impl Archive {
         report: &mut SyncReport,
         on_page: &mut impl FnMut(&SyncReport),
     ) -> Result<Outcome, Error> {
-        let mut writer = Writer::start(&self.path)?;
+        let walk = Walk {
+            key: key.to_owned(),
+            source: walker.source,
+            run_id: report.run_id,
+        };
+        let mut writer = Writer::start(&self.path, walk)?;
         let walked = self
-            .fetch(
-                walker,
-                &mut writer,
-                key,
-                conversation,
-                state,
-                report,
-                on_page,
-            )
+            .fetch(walker, &mut writer, conversation, state, report, on_page)
             .await;
         // What was fetched is stored before the walk says how it went, a
         // failed fetch included: the next sync resumes after it.
@@ -334,12 +331,10 @@ impl Archive {
 
     /// Fetches a walk's pages and hands each to `writer`, with the position
     /// the walk reaches with it.
-    #[allow(clippy::too_many_arguments)]
     async fn fetch<P: Send + 'static>(
         &self,
         walker: &Walker<P>,
         writer: &mut Writer,
-        key: &str,
         conversation: Option<&str>,
         state: WalkState,
         report: &mut SyncReport,
@@ -375,9 +370,6 @@ impl Archive {
             };
             let job = Job {
                 rows,
-                key: key.to_owned(),
-                source: walker.source,
-                run_id: report.run_id,
                 now_ms: now_ms(),
                 saved,
             };

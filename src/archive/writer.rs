@@ -22,13 +22,18 @@ use super::{Error, store};
 /// One page to store, and where the walk stands once it is stored.
 pub(super) struct Job {
     pub rows: PageRows,
-    /// The walk's row in `walks`: its scope and source.
-    pub key: String,
-    pub source: &'static str,
-    pub run_id: i64,
+    /// When the page was fetched.
     pub now_ms: i64,
     /// The walk's position after this page.
     pub saved: WalkState,
+}
+
+/// Whose pages a writer stores: the walk's row in `walks` (its scope and
+/// source) and the run it belongs to.
+pub(super) struct Walk {
+    pub key: String,
+    pub source: &'static str,
+    pub run_id: i64,
 }
 
 /// The writer of one walk. Dropping it waits for the pages already handed
@@ -42,8 +47,8 @@ pub(super) struct Writer {
 
 impl Writer {
     /// Opens a second connection to the archive at `path`, which the caller
-    /// holds the lock of, and starts its thread.
-    pub(super) fn start(path: &Path) -> Result<Writer, Error> {
+    /// holds the lock of, and starts its thread, to store `walk`'s pages.
+    pub(super) fn start(path: &Path, walk: Walk) -> Result<Writer, Error> {
         let connection = super::connect(path)?;
         // One page waiting while one is written: enough to keep both sides
         // busy, and memory stays a few pages whatever the walk's length.
@@ -54,7 +59,7 @@ impl Writer {
             .spawn(move || {
                 let mut connection = connection;
                 while let Some(job) = queue.blocking_recv() {
-                    let written = write(&mut connection, job);
+                    let written = write(&mut connection, &walk, job);
                     let failed = written.is_err();
                     if done.send(written).is_err() || failed {
                         return;
@@ -124,9 +129,15 @@ impl Drop for Writer {
 
 /// Stores one page, the walk's position and the run's counts, in one
 /// transaction.
-fn write(connection: &mut Connection, job: Job) -> Result<store::Written, Error> {
+fn write(connection: &mut Connection, walk: &Walk, job: Job) -> Result<store::Written, Error> {
     let transaction = connection.transaction()?;
-    let written = store::write_page(&transaction, &job.rows, job.source, job.run_id, job.now_ms)?;
+    let written = store::write_page(
+        &transaction,
+        &job.rows,
+        walk.source,
+        walk.run_id,
+        job.now_ms,
+    )?;
     let saved = &job.saved;
     transaction
         .prepare_cached(
@@ -137,12 +148,12 @@ fn write(connection: &mut Connection, job: Job) -> Result<store::Written, Error>
                  floor = excluded.floor, top = excluded.top",
         )?
         .execute(params![
-            job.key,
+            walk.key,
             saved.covered,
             saved.next_token,
             saved.floor,
             saved.top,
-            job.source
+            walk.source
         ])?;
     transaction
         .prepare_cached(
@@ -151,7 +162,7 @@ fn write(connection: &mut Connection, job: Job) -> Result<store::Written, Error>
              WHERE id = ?1",
         )?
         .execute(params![
-            job.run_id,
+            walk.run_id,
             written.added,
             job.rows.bounds.oldest_id,
             saved.next_token
@@ -168,7 +179,7 @@ mod tests {
     use crate::archive::Archive;
     use crate::archive::rows::Event;
 
-    fn job(run_id: i64, id: i64, next_token: &str) -> Job {
+    fn job(id: i64, next_token: &str) -> Job {
         let event = Event {
             id: id.to_string(),
             conversation_id: Some("1-2".to_owned()),
@@ -182,9 +193,6 @@ mod tests {
         let raw = Bytes::from(format!(r#"{{"id":"{id}"}}"#));
         Job {
             rows: PageRows::of_events([event].into_iter(), &[raw], "events").unwrap(),
-            key: "inbox".to_owned(),
-            source: "x",
-            run_id,
             now_ms: 0,
             saved: WalkState {
                 next_token: Some(next_token.to_owned()),
@@ -205,13 +213,25 @@ mod tests {
         let archive = Archive::open(&path).unwrap();
         let run = archive.start_run("inbox", "x").unwrap().run_id;
 
-        let mut writer = Writer::start(&path).unwrap();
-        assert!(writer.store(job(run, 30, "after-30")).await);
-        // No such run: the events' foreign key refuses the page.
-        writer.store(job(run + 1, 20, "after-20")).await;
+        // A page the database refuses, as a full disk would.
+        archive
+            .connection
+            .execute_batch(
+                "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN new.id_num = 20
+                 BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+            )
+            .unwrap();
+        let walk = Walk {
+            key: "inbox".to_owned(),
+            source: "x",
+            run_id: run,
+        };
+        let mut writer = Writer::start(&path, walk).unwrap();
+        assert!(writer.store(job(30, "after-30")).await);
+        writer.store(job(20, "after-20")).await;
         // Whether or not the writer has stopped by now, this page is never
         // stored after the one that failed.
-        writer.store(job(run, 10, "after-10")).await;
+        writer.store(job(10, "after-10")).await;
         let mut stored = 0;
         let error = writer.finish(|_| stored += 1).await.unwrap_err();
 
