@@ -117,9 +117,19 @@ pub struct Archive {
 impl Archive {
     /// Opens the archive at `path` for syncing, creating it if it does not
     /// exist and migrating an older schema forward. Fails at once with
-    /// [`Error::Locked`] while another writer has it open.
+    /// [`Error::Locked`] while another writer has it open. `path` is a file:
+    /// `:memory:` and the empty path are refused.
     pub fn open(path: impl AsRef<Path>) -> Result<Archive, Error> {
         let path = path.as_ref().to_owned();
+        // The writer's thread opens the archive again by its path, and the
+        // lock lives beside it: SQLite's in-memory and temporary databases
+        // have neither.
+        if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" {
+            return Err(Error::Io(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "an archive is a database file: give it a path",
+            )));
+        }
         let lock = lock::Lock::take(&path)?;
         let mut connection = connect(&path)?;
         schema::migrate(&mut connection)?;

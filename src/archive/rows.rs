@@ -99,6 +99,21 @@ pub(crate) struct Bounds {
     pub oldest_id: Option<String>,
 }
 
+/// An event id as the number it is. Only the canonical form is taken
+/// (digits, no leading zero), so that no two ids are the same number: the
+/// archive keeps events unique by number.
+fn id_number(id: &str) -> Result<i64, Error> {
+    let canonical = !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && (id == "0" || !id.starts_with('0'));
+    match id.parse() {
+        Ok(number) if canonical => Ok(number),
+        _ => Err(Error::BadData(format!(
+            "event id `{id}` is not a number in X's form"
+        ))),
+    }
+}
+
 /// The parts of an event that every API has, before they become a row.
 pub(crate) struct Event {
     pub id: String,
@@ -127,10 +142,7 @@ impl PageRows {
         }
         let mut rows = PageRows::default();
         for (event, raw) in events.zip(raws) {
-            let number: i64 = event
-                .id
-                .parse()
-                .map_err(|_| Error::BadData(format!("event id `{}` is not a number", event.id)))?;
+            let number = id_number(&event.id)?;
             let bounds = &mut rows.bounds;
             if bounds.lowest.is_none_or(|lowest| number < lowest) {
                 bounds.lowest = Some(number);
@@ -262,4 +274,45 @@ struct MediaKeys {
     kind: Option<String>,
     url: Option<String>,
     preview_image_url: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_of(id: &str, raw: &'static [u8]) -> Result<PageRows, Error> {
+        let event = Event {
+            id: id.to_owned(),
+            conversation_id: None,
+            event_type: "MessageCreate".to_owned(),
+            sender_id: None,
+            created_at: None,
+            text: None,
+            participants: Vec::new(),
+            media_keys: Vec::new(),
+        };
+        PageRows::of_events([event].into_iter(), &[Bytes::from_static(raw)], "events")
+    }
+
+    #[test]
+    fn only_ids_in_xs_form_are_taken_so_no_two_are_the_same_number() {
+        assert_eq!(page_of("17", b"{}").unwrap().events[0].number, 17);
+        assert_eq!(page_of("0", b"{}").unwrap().events[0].number, 0);
+        for id in ["017", "+17", "-17", "", "1e3", "99999999999999999999"] {
+            let error = page_of(id, b"{}").unwrap_err();
+            assert!(
+                error.to_string().contains(&format!("`{id}`")),
+                "{id}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_that_is_not_utf8_is_refused_naming_the_event() {
+        let error = page_of("5", b"{\"text\":\"\xff\"}").unwrap_err();
+        assert!(
+            error.to_string().contains("event 5 is not UTF-8"),
+            "{error}"
+        );
+    }
 }

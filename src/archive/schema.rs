@@ -391,6 +391,14 @@ mod tests {
     }
 
     #[test]
+    fn an_archive_is_a_file_not_an_in_memory_database() {
+        for path in [":memory:", ""] {
+            let error = Archive::open(path).unwrap_err();
+            assert!(error.to_string().contains("give it a path"), "{error}");
+        }
+    }
+
+    #[test]
     fn another_programs_database_is_refused_not_taken_over() {
         let path = path("other");
         Connection::open(&path)

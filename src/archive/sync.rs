@@ -12,7 +12,9 @@
 //! is resumed from that token first, then a fresh walk from the newest event
 //! down to its top fetches what arrived meanwhile.
 
-use futures::TryStreamExt;
+use std::task::Poll;
+
+use futures::StreamExt;
 use futures::stream::BoxStream;
 use rusqlite::{OptionalExtension, params};
 
@@ -348,7 +350,7 @@ impl Archive {
         // Without a floor it goes to the end, and the next page can be on
         // its way while this one is written.
         let mut pages = (walker.start)(state.next_token, floor.is_none());
-        while let Some(page) = pages.try_next().await? {
+        while let Some(page) = next_page(&mut pages, writer, report, on_page).await? {
             report.pages += 1;
             let next = (walker.next)(&page);
             let rows = (walker.rows)(page, conversation)?;
@@ -376,10 +378,6 @@ impl Archive {
             if !writer.store(job).await {
                 // The writer failed; `finish` says how.
                 break;
-            }
-            for written in writer.stored()? {
-                report.added += written.added;
-                on_page(report);
             }
             if done {
                 return Ok(if reached {
@@ -425,6 +423,27 @@ impl Archive {
         )?;
         Ok(())
     }
+}
+
+/// The walk's next page, reporting each page the writer stores meanwhile.
+/// A write that failed ends the walk at once, rather than after the next
+/// request, which may first wait out a rate-limit window.
+async fn next_page<P>(
+    pages: &mut Pages<P>,
+    writer: &mut Writer,
+    report: &mut SyncReport,
+    on_page: &mut impl FnMut(&SyncReport),
+) -> Result<Option<P>, Error> {
+    std::future::poll_fn(|cx| {
+        while let Poll::Ready(Some(stored)) = writer.poll_stored(cx) {
+            report.added += stored?.added;
+            on_page(report);
+        }
+        pages
+            .poll_next_unpin(cx)
+            .map(|page| page.transpose().map_err(Error::from))
+    })
+    .await
 }
 
 #[cfg(all(test, feature = "testing"))]

@@ -83,13 +83,13 @@ impl Writer {
         }
     }
 
-    /// What the writer has stored since the last call, without waiting.
-    pub(super) fn stored(&mut self) -> Result<Vec<store::Written>, Error> {
-        let mut written = Vec::new();
-        while let Ok(page) = self.stored.try_recv() {
-            written.push(page?);
-        }
-        Ok(written)
+    /// The next page the writer has stored, or its failure; `None` once
+    /// it has stopped.
+    pub(super) fn poll_stored(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<store::Written, Error>>> {
+        self.stored.poll_recv(cx)
     }
 
     /// Waits for every page handed over, calling `on_stored` for each one

@@ -18,6 +18,9 @@ pub async fn slow_fake() -> FakeX {
 pub async fn at_request(fake: &FakeX, mut command: Command, requests: usize) {
     let mut child = command.stderr(Stdio::null()).spawn().unwrap();
     while fake.requests() < requests {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("finished ({status}) before request {requests}, so it was never killed");
+        }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     child.kill().unwrap();
