@@ -25,21 +25,12 @@ pub(crate) struct PageRows {
 /// API it came from.
 #[derive(Debug)]
 pub(crate) struct EventRow {
-    pub id: String,
+    pub event: Event,
     /// The id as a number: the archive's order and uniqueness.
     pub number: i64,
-    pub conversation_id: Option<String>,
-    pub event_type: String,
-    pub sender_id: Option<String>,
-    pub created_at: Option<String>,
     pub created_ms: Option<i64>,
-    pub text: Option<String>,
     /// The event's JSON exactly as sent.
     pub raw: Json,
-    /// Users the event names besides its sender (joins, leaves, the
-    /// recipient).
-    pub participants: Vec<String>,
-    pub media_keys: Vec<String>,
 }
 
 /// A user as a page included it.
@@ -62,7 +53,7 @@ pub(crate) struct MediaRow {
 
 /// JSON as sent, known to be UTF-8: bound as SQLite text without checking
 /// it again on the writer's thread.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Json(Bytes);
 
 impl Json {
@@ -90,7 +81,7 @@ impl rusqlite::ToSql for Json {
 
 /// Where a page's events lie in X's id order: the walk decides from it
 /// whether to go on, while the writer stores the page.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub(crate) struct Bounds {
     /// The lowest and highest event ids on the page, as numbers.
     pub lowest: Option<i64>,
@@ -114,7 +105,8 @@ fn id_number(id: &str) -> Result<i64, Error> {
     }
 }
 
-/// The parts of an event that every API has, before they become a row.
+/// The parts of an event that every API has.
+#[derive(Debug)]
 pub(crate) struct Event {
     pub id: String,
     pub conversation_id: Option<String>,
@@ -122,6 +114,8 @@ pub(crate) struct Event {
     pub sender_id: Option<String>,
     pub created_at: Option<String>,
     pub text: Option<String>,
+    /// Users the event names besides its sender (joins, leaves, the
+    /// recipient).
     pub participants: Vec<String>,
     pub media_keys: Vec<String>,
 }
@@ -132,7 +126,7 @@ impl PageRows {
     /// up).
     pub(crate) fn of_events(
         events: impl ExactSizeIterator<Item = Event>,
-        raws: &[Bytes],
+        raws: Vec<Bytes>,
         what: &str,
     ) -> Result<PageRows, Error> {
         if raws.len() != events.len() {
@@ -149,7 +143,6 @@ impl PageRows {
                 bounds.oldest_id = Some(event.id.clone());
             }
             bounds.highest = bounds.highest.max(Some(number));
-            let raw = Json::new(raw.clone(), || format!("event {}", event.id))?;
             rows.events.push(EventRow {
                 number,
                 created_ms: event
@@ -157,15 +150,8 @@ impl PageRows {
                     .as_deref()
                     .and_then(crate::timestamp::parse)
                     .map(|time| time.timestamp_millis()),
-                raw,
-                id: event.id,
-                conversation_id: event.conversation_id,
-                event_type: event.event_type,
-                sender_id: event.sender_id,
-                created_at: event.created_at,
-                text: event.text,
-                participants: event.participants,
-                media_keys: event.media_keys,
+                raw: Json::new(raw, || format!("event {}", event.id))?,
+                event,
             });
         }
         Ok(rows)
@@ -219,7 +205,7 @@ pub(crate) fn of_x_page(
             .map(|attachments| attachments.media_keys)
             .unwrap_or_default(),
     });
-    let mut rows = PageRows::of_events(events, &raws, "events")?;
+    let mut rows = PageRows::of_events(events, raws, "events")?;
     if let Ok(Body {
         includes: Some(includes),
     }) = serde_json::from_slice::<Body<'_>>(&body)
@@ -291,7 +277,7 @@ mod tests {
             participants: Vec::new(),
             media_keys: Vec::new(),
         };
-        PageRows::of_events([event].into_iter(), &[Bytes::from_static(raw)], "events")
+        PageRows::of_events([event].into_iter(), vec![Bytes::from_static(raw)], "events")
     }
 
     #[test]

@@ -50,17 +50,18 @@ pub(crate) fn write_page(
     let mut conversations_seen: Vec<&str> = Vec::new();
     let mut participants_seen: Vec<(&str, &str)> = Vec::new();
     let mut written = Written::default();
-    for event in &page.events {
+    for row in &page.events {
+        let event = &row.event;
         written.added += insert.execute(params![
             event.id,
-            event.number,
+            row.number,
             event.conversation_id,
             event.event_type,
             event.sender_id,
             event.created_at,
-            event.created_ms,
+            row.created_ms,
             event.text,
-            event.raw,
+            row.raw,
             run_id,
             source,
         ])? as u64;

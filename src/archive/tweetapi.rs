@@ -120,7 +120,7 @@ fn rows(page: Page, conversation: Option<&str>) -> Result<PageRows, Error> {
         participants: message.recipient_id.into_iter().collect(),
         media_keys: Vec::new(),
     });
-    let mut rows = PageRows::of_events(messages, &raws, "messages")?;
+    let mut rows = PageRows::of_events(messages, raws, "messages")?;
     if let Ok(Body { users: Some(users) }) = serde_json::from_slice::<Body<'_>>(&body) {
         rows.include_users(&body, users);
     }

@@ -192,7 +192,7 @@ mod tests {
         };
         let raw = Bytes::from(format!(r#"{{"id":"{id}"}}"#));
         Job {
-            rows: PageRows::of_events([event].into_iter(), &[raw], "events").unwrap(),
+            rows: PageRows::of_events([event].into_iter(), vec![raw], "events").unwrap(),
             now_ms: 0,
             saved: WalkState {
                 next_token: Some(next_token.to_owned()),

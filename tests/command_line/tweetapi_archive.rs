@@ -327,15 +327,6 @@ async fn a_killed_tweetapi_archive_process_resumes_to_the_same_archive() {
         let mut command = x_dm(&fake);
         command.args(["tweetapi", "archive", "--db"]).arg(&path);
         run(command).await;
-        let archive = Archive::open_read_only(&path).unwrap();
-        assert_eq!(
-            archive.raw_events().unwrap(),
-            reference,
-            "killed at {kill_at}"
-        );
-        let runs = archive.runs().unwrap();
-        assert_eq!(runs.len(), 2);
-        assert_eq!(runs[0].outcome.as_deref(), Some("interrupted"));
-        assert_eq!(runs[0].added + runs[1].added, reference.len() as u64);
+        killed::assert_resumed(&path, &reference, kill_at);
     }
 }
